@@ -1,0 +1,58 @@
+# Course tasks. Every target creates .venv (and node_modules) when missing.
+#   make book    build the HTML book into _build/html
+#   make test    run the whole test suite (builds the book, drives Chromium)
+#   make lab     open the notebooks in JupyterLab (for instructors)
+#   make bench   measure build time, notebook run time and page weight
+#   make clean   remove the built book and its execution cache
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+BOOK_STAMP := $(VENV)/.book-installed
+DEV_STAMP  := $(VENV)/.dev-installed
+NPM_STAMP  := node_modules/.course-installed
+VENDOR_STAMP := node_modules/.course-vendored
+
+.PHONY: book test lab bench clean prerequisites
+.DEFAULT_GOAL := book
+
+prerequisites:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
+		{ echo "error: Python 3.11 or newer is needed: install it (e.g. apt-get install python3) or run 'make PYTHON=/path/to/python3.11'"; exit 1; }
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || \
+		{ echo "error: Python's venv module is missing: install it (e.g. apt-get install python3-venv)"; exit 1; }
+	@command -v npm >/dev/null 2>&1 || \
+		{ echo "error: npm is needed to install the book's JavaScript: install Node.js 18 or newer with npm (e.g. apt-get install nodejs npm)"; exit 1; }
+
+$(BOOK_STAMP): requirements.txt pyproject.toml | prerequisites
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(DEV_STAMP): $(BOOK_STAMP) requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+$(NPM_STAMP): package.json package-lock.json | prerequisites
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(VENDOR_STAMP): $(NPM_STAMP) scripts/vendor_assets.py | $(BOOK_STAMP)
+	$(BIN)/python scripts/vendor_assets.py
+	@touch $@
+
+book: $(BOOK_STAMP) $(VENDOR_STAMP)
+	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+	@echo "The book is built: open _build/html/index.html in a browser."
+
+test: $(DEV_STAMP) $(VENDOR_STAMP)
+	$(BIN)/python -m pytest
+
+lab: $(BOOK_STAMP)
+	$(BIN)/jupyter lab notebooks
+
+bench: $(DEV_STAMP) $(VENDOR_STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf _build .vendor $(VENDOR_STAMP)
