@@ -1,0 +1,10 @@
+"""Models, data and figure helpers for the course *Ketamine: from anesthetic to
+rapid-acting antidepressant*.
+
+The notebooks stay thin: they call the tested functions in this package.
+"""
+
+from .interactive import Control, frame_figure, render_frames, self_check
+
+__all__ = ["Control", "frame_figure", "render_frames", "self_check"]
+__version__ = "0.1.0"

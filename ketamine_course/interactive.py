@@ -1,0 +1,357 @@
+"""Interactive figures and self-checks that respond without a running kernel.
+
+A plotting function is rendered once for every combination of control values
+while the notebook executes. The frames go into nested ipywidgets ``Stack``
+containers, and each control's ``index`` is linked to the stacks'
+``selected_index`` with :func:`ipywidgets.jslink`. The link lives in the
+browser, so the figure switches frames in JupyterLab and in the static book
+alike (where the embedded widget state is rendered by the widget manager).
+
+The same mechanism drives :func:`self_check`: the frames are feedback messages
+instead of images.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import itertools
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import ipywidgets as widgets
+import matplotlib.figure
+import matplotlib.pyplot as plt
+from PIL import Image
+
+from .style import course_style
+
+#: Control kinds and the ipywidgets selection widget each one becomes.
+CONTROL_KINDS: dict[str, type[widgets.widgets.widget_selection._Selection]] = {
+    "slider": widgets.SelectionSlider,
+    "dropdown": widgets.Dropdown,
+    "toggle": widgets.ToggleButtons,
+}
+
+#: Most frames one figure may hold; more would make the page too heavy.
+MAX_FRAMES = 48
+#: Most bytes (compressed PNG, summed over frames) one figure may embed.
+MAX_FIGURE_BYTES = 600_000
+#: Colors kept when a frame is quantized: plenty for line art and text.
+PNG_COLORS = 128
+
+
+@dataclass(frozen=True)
+class Control:
+    """One control of an interactive figure.
+
+    Parameters
+    ----------
+    name
+        Keyword argument of the plotting function that this control sets.
+    values
+        The values the control steps through, in display order.
+    kind
+        ``"slider"``, ``"dropdown"`` or ``"toggle"`` (toggle buttons).
+    label
+        Text shown beside the control (and announced by screen readers);
+        defaults to ``name``.
+    value_labels
+        Text shown for each value; defaults to ``str(value)``.
+    default
+        The value selected when the page opens; defaults to the first value.
+    """
+
+    name: str
+    values: Sequence[Any]
+    kind: str = "slider"
+    label: str | None = None
+    value_labels: Sequence[str] | None = None
+    default: Any = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.isidentifier():
+            raise ValueError(f"name must be a Python identifier, got {self.name!r}")
+        if self.kind not in CONTROL_KINDS:
+            raise ValueError(
+                f"kind of control {self.name!r} must be one of "
+                f"{sorted(CONTROL_KINDS)}, got {self.kind!r}"
+            )
+        values = tuple(self.values)
+        if not values:
+            raise ValueError(f"values of control {self.name!r} is empty; give at least one value")
+        object.__setattr__(self, "values", values)
+        if self.value_labels is not None:
+            labels = tuple(str(label) for label in self.value_labels)
+            if len(labels) != len(values):
+                raise ValueError(
+                    f"value_labels of control {self.name!r} has {len(labels)} entries "
+                    f"but values has {len(values)}; they must match"
+                )
+            object.__setattr__(self, "value_labels", labels)
+        if self.default is not None and self.default not in values:
+            raise ValueError(
+                f"default of control {self.name!r} is {self.default!r}, "
+                f"which is not one of its values {list(values)!r}"
+            )
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The text shown for each value."""
+        return self.value_labels or tuple(str(v) for v in self.values)
+
+    @property
+    def default_index(self) -> int:
+        """Position of the default value in :attr:`values`."""
+        return 0 if self.default is None else self.values.index(self.default)
+
+    def widget(self) -> widgets.widgets.widget_selection._Selection:
+        """A new selection widget whose ``index`` picks one of the values."""
+        cls = CONTROL_KINDS[self.kind]
+        options = list(zip(self.labels, range(len(self.values))))
+        style: dict[str, str] = {"description_width": "initial"}
+        extra: dict[str, Any] = {}
+        if self.kind == "slider":
+            extra = {"continuous_update": True, "readout": True}
+        elif self.kind == "toggle":
+            # Toggle buttons otherwise cut long labels to a fixed width.
+            style["button_width"] = "auto"
+        return cls(
+            options=options,
+            index=self.default_index,
+            description=self.label or self.name,
+            style=style,
+            layout=widgets.Layout(width="auto"),
+            **extra,
+        )
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One rendered frame: a compressed PNG and the alt text that describes it."""
+
+    png: bytes
+    alt: str
+
+    def html(self) -> str:
+        """An ``<img>`` element that embeds the PNG and its alt text."""
+        data = base64.b64encode(self.png).decode("ascii")
+        return (
+            f'<img class="kc-frame" src="data:image/png;base64,{data}" '
+            f'alt="{html.escape(self.alt, quote=True)}" '
+            'style="max-width:100%;height:auto;">'
+        )
+
+
+def figure_to_png(fig: matplotlib.figure.Figure, dpi: int = 100) -> bytes:
+    """Render a matplotlib figure to a small palette PNG.
+
+    Quantizing to :data:`PNG_COLORS` colors shrinks plots about threefold with
+    no visible loss; metadata is dropped so output is byte-identical per run.
+    """
+    raw = io.BytesIO()
+    fig.savefig(raw, format="png", dpi=dpi, metadata={"Software": None})
+    raw.seek(0)
+    with Image.open(raw) as image:
+        paletted = image.convert("RGB").quantize(colors=PNG_COLORS, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    paletted.save(out, format="png", optimize=True)
+    return out.getvalue()
+
+
+def _check_controls(controls: Sequence[Control]) -> tuple[Control, ...]:
+    controls = tuple(controls)
+    if not controls:
+        raise ValueError("controls is empty; give at least one Control")
+    for position, control in enumerate(controls):
+        if not isinstance(control, Control):
+            raise ValueError(
+                f"controls[{position}] must be a Control, got {type(control).__name__}"
+            )
+    names = [c.name for c in controls]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ValueError(f"controls share the name(s) {duplicates}; each name must be unique")
+    return controls
+
+
+def render_frames(
+    plot: Callable[..., matplotlib.figure.Figure],
+    controls: Sequence[Control],
+    alt: str | Callable[..., str],
+    *,
+    dpi: int = 100,
+    max_frames: int = MAX_FRAMES,
+    max_bytes: int = MAX_FIGURE_BYTES,
+) -> dict[tuple[int, ...], Frame]:
+    """Render ``plot`` once for every combination of control values.
+
+    Parameters
+    ----------
+    plot
+        Called as ``plot(**{control.name: value, ...})``; must return a
+        matplotlib ``Figure``, which is closed after rendering.
+    controls
+        The controls, outermost first.
+    alt
+        Alt text for every frame, or a function called with the same keyword
+        arguments as ``plot`` that returns the alt text of that frame.
+    dpi
+        Resolution of the PNG frames, 30 to 200.
+    max_frames, max_bytes
+        Page-weight guards: the number of frames and their total PNG size.
+
+    Returns
+    -------
+    dict
+        Maps each tuple of value positions (one per control) to its
+        :class:`Frame`.
+    """
+    controls = _check_controls(controls)
+    if not 30 <= dpi <= 200:
+        raise ValueError(f"dpi must be between 30 and 200, got {dpi}")
+    n_frames = math.prod(len(c.values) for c in controls)
+    if n_frames > max_frames:
+        raise ValueError(
+            f"the controls make {n_frames} frames, more than max_frames={max_frames}; "
+            "use fewer values so the page stays light"
+        )
+    if not callable(alt) and not (isinstance(alt, str) and alt.strip()):
+        raise ValueError("alt must be a non-empty string or a function returning one")
+
+    frames: dict[tuple[int, ...], Frame] = {}
+    total_bytes = 0
+    for positions in itertools.product(*(range(len(c.values)) for c in controls)):
+        kwargs = {c.name: c.values[i] for c, i in zip(controls, positions)}
+        with course_style():
+            fig = plot(**kwargs)
+            if not isinstance(fig, matplotlib.figure.Figure):
+                raise ValueError(
+                    f"plot must return a matplotlib Figure, got {type(fig).__name__} for {kwargs}"
+                )
+            try:
+                png = figure_to_png(fig, dpi=dpi)
+            finally:
+                plt.close(fig)
+        text = alt(**kwargs) if callable(alt) else alt
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"alt returned no text for {kwargs}")
+        total_bytes += len(png)
+        if total_bytes > max_bytes:
+            raise ValueError(
+                f"the frames exceed max_bytes={max_bytes} (reached {total_bytes} bytes "
+                f"after {len(frames) + 1} of {n_frames} frames); lower dpi, shrink the "
+                "figure or use fewer values"
+            )
+        frames[positions] = Frame(png=png, alt=text)
+    return frames
+
+
+def _linked_stacks(
+    controls: Sequence[Control], leaves: dict[tuple[int, ...], widgets.Widget]
+) -> tuple[list[widgets.ValueWidget], widgets.Widget]:
+    """Nest one Stack level per control and link each control to its level."""
+    selectors = [c.widget() for c in controls]
+    levels: list[list[widgets.Stack]] = [[] for _ in controls]
+
+    def build(depth: int, prefix: tuple[int, ...]) -> widgets.Widget:
+        if depth == len(controls):
+            return leaves[prefix]
+        children = [build(depth + 1, prefix + (i,)) for i in range(len(controls[depth].values))]
+        stack = widgets.Stack(children, selected_index=controls[depth].default_index)
+        levels[depth].append(stack)
+        return stack
+
+    root = build(0, ())
+    for selector, stacks in zip(selectors, levels):
+        for stack in stacks:
+            widgets.jslink((selector, "index"), (stack, "selected_index"))
+    return selectors, root
+
+
+def frame_figure(
+    plot: Callable[..., matplotlib.figure.Figure],
+    controls: Sequence[Control],
+    alt: str | Callable[..., str],
+    *,
+    dpi: int = 100,
+    max_frames: int = MAX_FRAMES,
+    max_bytes: int = MAX_FIGURE_BYTES,
+) -> widgets.VBox:
+    """An interactive figure whose frames switch in the browser, no kernel needed.
+
+    Arguments are those of :func:`render_frames`. Display the returned widget
+    (make it the last expression of a cell).
+
+    Examples
+    --------
+    >>> def plot(theme):
+    ...     fig, ax = plt.subplots()
+    ...     ax.set_title(theme)
+    ...     return fig
+    >>> fig = frame_figure(plot, [Control("theme", ["a", "b"], kind="toggle")],
+    ...                    alt=lambda theme: f"Empty axes titled {theme}.")
+    """
+    controls = _check_controls(controls)
+    frames = render_frames(plot, controls, alt, dpi=dpi, max_frames=max_frames, max_bytes=max_bytes)
+    leaves = {key: widgets.HTML(frame.html()) for key, frame in frames.items()}
+    selectors, stack = _linked_stacks(controls, leaves)
+    return widgets.VBox([*selectors, stack], _dom_classes=["kc-frame-figure"])
+
+
+def self_check(
+    question: str,
+    options: Sequence[str],
+    correct: int,
+    feedback: Sequence[str],
+) -> widgets.VBox:
+    """A multiple-choice question whose feedback appears without a kernel.
+
+    Parameters
+    ----------
+    question
+        The question, as plain text.
+    options
+        The answers to choose from (at least two).
+    correct
+        Position of the right answer in ``options``.
+    feedback
+        One explanation per option, shown when that option is chosen; say why
+        a wrong answer is wrong, not just that it is.
+    """
+    options = [str(o) for o in options]
+    feedback = [str(f) for f in feedback]
+    if not question.strip():
+        raise ValueError("question is empty")
+    if len(options) < 2:
+        raise ValueError(f"options must hold at least two answers, got {len(options)}")
+    if len(feedback) != len(options):
+        raise ValueError(
+            f"feedback has {len(feedback)} entries but options has {len(options)}; they must match"
+        )
+    if not 0 <= correct < len(options):
+        raise ValueError(f"correct must be between 0 and {len(options) - 1}, got {correct}")
+
+    choices = widgets.RadioButtons(
+        options=list(zip(options, range(len(options)))),
+        index=None,
+        description="Answer",
+        layout=widgets.Layout(width="auto"),
+    )
+    messages = []
+    for position, text in enumerate(feedback):
+        verdict = "Correct." if position == correct else "Not quite."
+        css = "kc-feedback-correct" if position == correct else "kc-feedback-wrong"
+        messages.append(
+            widgets.HTML(
+                f'<p class="kc-feedback {css}" role="status"><strong>{verdict}</strong> '
+                f"{html.escape(text)}</p>"
+            )
+        )
+    stack = widgets.Stack(messages, selected_index=None)
+    widgets.jslink((choices, "index"), (stack, "selected_index"))
+    prompt = widgets.HTML(f'<p class="kc-question">{html.escape(question)}</p>')
+    return widgets.VBox([prompt, choices, stack], _dom_classes=["kc-self-check"])
