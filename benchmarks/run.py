@@ -1,0 +1,198 @@
+"""Measure the course against its budgets: build time, notebook run time,
+widget latency and page weight.
+
+Run with ``make bench``. Prints a report, writes it to
+``benchmarks/results/latest.json`` and exits with status 1 when a budget is
+exceeded.
+
+- Clean build: wall time of ``make book`` after removing ``_build`` (and so the
+  execution cache), with the Python and npm packages already installed.
+- No-change rebuild: ``make book`` again, nothing changed.
+- Notebook run time: the execution time jupyter-cache recorded for each notebook.
+- Frame render time: computing and rendering one frame of the History timeline.
+- Frame switch latency: in Chromium, from clicking a control to the new frame
+  being visible (median of several switches).
+- Page weight: every byte a page and its assets transfer, each response body
+  gzip-compressed as a static host would serve it.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HTML = ROOT / "_build" / "html"
+RESULTS = ROOT / "benchmarks" / "results"
+
+BUDGETS = {
+    "clean_build_s": 60.0,
+    "rebuild_s": 10.0,
+    "page_weight_bytes": 1_500_000,
+}
+
+sys.path.insert(0, str(ROOT / "tests"))
+from conftest import CHROMIUM_ARGS, find_chromium  # noqa: E402
+from test_book import toc_files  # noqa: E402
+
+
+def timed_build() -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        ["make", "--no-print-directory", "book"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL
+    )
+    return time.perf_counter() - start
+
+
+def notebook_run_times() -> dict[str, float]:
+    from jupyter_cache import get_cache
+
+    cache = get_cache(ROOT / "_build" / ".jupyter_cache")
+    times = {}
+    for record in cache.list_cache_records():
+        seconds = record.data.get("execution_seconds")
+        if seconds is not None:
+            times[Path(record.uri).name] = round(seconds, 2)
+    return times
+
+
+def frame_render_seconds(repeats: int = 5) -> float:
+    from ketamine_course.history import describe_timeline, load_timeline, plot_timeline
+    from ketamine_course.interactive import Control, render_frames
+
+    events = load_timeline()
+    control = [Control("theme", ["regulation"])]
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        render_frames(
+            lambda theme: plot_timeline(events, theme),
+            control,
+            lambda theme: describe_timeline(events, theme),
+        )
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def _record_body(bodies: list[bytes], request) -> None:
+    bodies.append(request.response().body())
+
+
+def browser_measurements() -> tuple[dict[str, int], float | None]:
+    from playwright.sync_api import sync_playwright
+
+    executable = find_chromium()
+    if executable is None:
+        print("Chromium not found: page weight and switch latency not measured")
+        return {}, None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(HTML)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    weights: dict[str, int] = {}
+    latency = None
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            for name in toc_files():
+                context = browser.new_context()
+                page = context.new_page()
+                bodies: list[bytes] = []
+                page.on("requestfinished", functools.partial(_record_body, bodies))
+                page.goto(f"{base}/{name}.html", wait_until="load")
+                page.wait_for_load_state("networkidle")
+                weights[name] = sum(min(len(b), len(gzip.compress(b, 6))) for b in bodies)
+                if name == "notebooks/01_history":
+                    latency = switch_latency(page)
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return weights, latency
+
+
+# True once the figure shows exactly one frame, and not the one it showed before.
+_NEW_FRAME_SHOWN = """(previous) => {
+  const shown = [...document.querySelectorAll('.kc-frame-figure img.kc-frame')]
+    .filter((img) => img.offsetParent !== null);
+  return shown.length === 1 && shown[0].alt !== previous;
+}"""
+
+
+def visible_alt(page) -> str:
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.kc-frame-figure img.kc-frame')]
+                 .filter((img) => img.offsetParent !== null)[0].alt"""
+    )
+
+
+def switch_latency(page, switches: int = 10) -> float:
+    """Median seconds from a click on a toggle button to its frame being visible."""
+    figure = page.locator(".kc-frame-figure").first
+    figure.locator("img.kc-frame").first.wait_for(state="visible")
+    buttons = figure.locator(".widget-toggle-buttons button")
+    samples = []
+    for i in range(switches):
+        index = 1 + i % (buttons.count() - 1)
+        previous = visible_alt(page)
+        start = time.perf_counter()
+        buttons.nth(index).click()
+        page.wait_for_function(_NEW_FRAME_SHOWN, arg=previous, polling="raf")
+        samples.append(time.perf_counter() - start)
+        shown = visible_alt(page)
+        buttons.nth(0).click()
+        page.wait_for_function(_NEW_FRAME_SHOWN, arg=shown, polling="raf")
+    return statistics.median(samples)
+
+
+def main() -> int:
+    shutil.rmtree(ROOT / "_build", ignore_errors=True)
+    report: dict[str, object] = {
+        "clean_build_s": round(timed_build(), 1),
+        "rebuild_s": round(timed_build(), 1),
+        "notebook_run_s": notebook_run_times(),
+        "frame_render_s": round(frame_render_seconds(), 3),
+    }
+    weights, latency = browser_measurements()
+    report["page_weight_bytes"] = weights
+    report["frame_switch_s"] = None if latency is None else round(latency, 3)
+
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
+
+    failures = []
+    for key, name in (("clean_build_s", "clean build"), ("rebuild_s", "no-change rebuild")):
+        print(f"{name:<21}{report[key]:>8.1f} s   (budget {BUDGETS[key]:.0f} s)")
+        if report[key] > BUDGETS[key]:
+            failures.append(key)
+    for notebook, seconds in report["notebook_run_s"].items():
+        print(f"run {notebook:<17}{seconds:>8.2f} s")
+    print(f"frame render         {report['frame_render_s']:>8.3f} s")
+    if latency is not None:
+        print(f"frame switch         {latency:>8.3f} s   (click to visible, median)")
+    for name, size in weights.items():
+        flag = "" if size <= BUDGETS["page_weight_bytes"] else "  OVER BUDGET"
+        print(f"page {name:<24}{size / 1e6:>6.2f} MB (gzip; budget 1.50 MB){flag}")
+        if flag:
+            failures.append(name)
+    if failures:
+        print("over budget: " + ", ".join(failures))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""Shared fixtures: the built book, a local web server and Chromium."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+# Flags that keep Chromium from reaching out to other hosts on its own.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+]
+
+
+def jupyter_book_command(*args: str) -> list[str]:
+    return [str(Path(sys.executable).parent / "jupyter-book"), *args]
+
+
+@pytest.fixture(scope="session")
+def book_build(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
+    """Build the whole book from scratch with warnings as errors (once per session).
+
+    The build goes to a fresh folder, so every page is read, executed and
+    written, and no warning can hide behind an earlier incremental build.
+    """
+    output = tmp_path_factory.mktemp("book")
+    command = jupyter_book_command(
+        "build",
+        str(ROOT),
+        "--path-output",
+        str(output),
+        "--warningiserror",
+        "--nitpick",
+        "--keep-going",
+    )
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=900)
+    return result, output
+
+
+@pytest.fixture(scope="session")
+def built_html(book_build) -> Path:
+    """The folder of the built HTML book; fails when the build did."""
+    result, output = book_build
+    if result.returncode != 0:
+        pytest.fail(
+            "the book did not build with warnings as errors:\n"
+            + result.stdout[-4000:]
+            + result.stderr[-4000:]
+        )
+    return output / "_build" / "html"
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - signature fixed by the base class
+        pass
+
+
+@pytest.fixture(scope="session")
+def book_server(built_html) -> str:
+    """Serve the built book on a free local port; yields its base address."""
+    handler = functools.partial(_QuietHandler, directory=str(built_html))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def find_chromium() -> str | None:
+    candidate = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    return candidate if candidate and Path(candidate).exists() else None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; skips (fails under CI) when absent."""
+    executable = find_chromium()
+    message = "Chromium not found: install it (e.g. 'apt-get install chromium') or set CHROMIUM"
+    if executable is None:
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if IN_CI:
+            pytest.fail("Playwright is missing: run 'make test' to install requirements-dev.txt")
+        pytest.skip("Playwright is missing: install requirements-dev.txt")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -1,0 +1,175 @@
+"""The built book: it builds clean, has its pages and loads nothing from other hosts."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+
+from conftest import ROOT
+
+pytestmark = [pytest.mark.book, pytest.mark.slow]
+
+
+def toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [chapter["file"] for chapter in part["chapters"]]
+    return files
+
+
+def html_pages(built_html: Path) -> list[Path]:
+    return [built_html / f"{name}.html" for name in toc_files()]
+
+
+class ResourceCollector(HTMLParser):
+    """Collects every address an HTML page makes the browser load."""
+
+    # (tag, attribute) pairs that load a resource, as opposed to a plain link.
+    LOADING = {
+        ("script", "src"),
+        ("img", "src"),
+        ("img", "srcset"),
+        ("iframe", "src"),
+        ("source", "src"),
+        ("source", "srcset"),
+        ("video", "src"),
+        ("video", "poster"),
+        ("audio", "src"),
+        ("embed", "src"),
+        ("object", "data"),
+        ("track", "src"),
+        ("input", "src"),
+    }
+    LOADING_LINK_RELS = {
+        "stylesheet",
+        "icon",
+        "preload",
+        "modulepreload",
+        "prefetch",
+        "manifest",
+        "apple-touch-icon",
+        "shortcut",
+    }
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        for name, value in attributes.items():
+            if value and (tag, name) in self.LOADING:
+                self.urls += [part.strip().split(" ")[0] for part in value.split(",")]
+        rels = set((attributes.get("rel") or "").lower().split())
+        if tag == "link" and rels & self.LOADING_LINK_RELS and attributes.get("href"):
+            self.urls.append(attributes["href"])
+        style = attributes.get("style") or ""
+        self.urls += re.findall(r"url\(['\"]?([^'\")]+)", style)
+
+
+def foreign_urls(urls: list[str]) -> list[str]:
+    """The addresses that point to another host (data: URIs and relative paths are fine)."""
+    return [u for u in urls if urlparse(u).scheme not in ("", "data") or u.startswith("//")]
+
+
+def test_book_builds_with_warnings_as_errors(book_build):
+    result, _ = book_build
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    assert "build succeeded" in result.stdout
+
+
+def test_every_page_in_the_table_of_contents_is_built(built_html):
+    for page in html_pages(built_html):
+        assert page.is_file(), f"{page.name} is missing from the built book"
+
+
+def test_title_author_and_copyright_are_the_courses(built_html):
+    intro = (built_html / "book" / "intro.html").read_text()
+    assert "Ketamine: from anesthetic to rapid-acting antidepressant" in intro
+    assert "The Ketamine Course authors" in intro
+    assert "2026" in intro
+
+
+def test_every_page_carries_the_educational_disclaimer(built_html):
+    for page in html_pages(built_html):
+        assert "Nothing in this course is medical advice" in page.read_text(), page.name
+
+
+def test_no_page_loads_anything_from_another_host(built_html):
+    offenders = {}
+    for page in sorted(built_html.rglob("*.html")):
+        collector = ResourceCollector()
+        collector.feed(page.read_text(errors="replace"))
+        foreign = foreign_urls(collector.urls)
+        if foreign:
+            offenders[str(page.relative_to(built_html))] = foreign
+    assert offenders == {}
+
+
+def test_no_stylesheet_imports_from_another_host(built_html):
+    offenders = {}
+    for sheet in sorted(built_html.rglob("*.css")):
+        text = sheet.read_text(errors="replace")
+        urls = re.findall(r"url\(\s*['\"]?([^'\")]+)", text)
+        urls += re.findall(r"@import\s+['\"]([^'\"]+)", text)
+        foreign = foreign_urls(urls)
+        if foreign:
+            offenders[str(sheet.relative_to(built_html))] = foreign
+    assert offenders == {}
+
+
+def test_the_offline_check_catches_a_foreign_script():
+    collector = ResourceCollector()
+    collector.feed(
+        '<script src="https://cdn.example.org/x.js"></script>'
+        '<link rel="stylesheet" href="//fonts.example.org/a.css">'
+        '<a href="https://example.org/paper">a paper</a>'
+        '<img src="data:image/png;base64,AAAA"><script src="../_static/y.js"></script>'
+    )
+    assert foreign_urls(collector.urls) == [
+        "https://cdn.example.org/x.js",
+        "//fonts.example.org/a.css",
+    ]
+
+
+def test_widget_and_math_scripts_are_served_by_the_book(built_html):
+    page = (built_html / "notebooks" / "01_history.html").read_text()
+    assert '<script src="../_static/vendor/require.js' in page
+    assert '<script src="../_static/vendor/html-manager/embed-amd.js' in page
+    assert (built_html / "_static/vendor/html-manager/embed-amd.js").is_file()
+    assert (built_html / "_static/vendor/mathjax/tex-mml-chtml.js").is_file()
+    assert "application/vnd.jupyter.widget-state+json" in page
+
+
+def test_widget_scripts_load_only_on_pages_with_widgets(built_html):
+    intro = (built_html / "book" / "intro.html").read_text()
+    assert "embed-amd.js" not in intro
+
+
+def test_citations_resolve_to_the_bibliography(built_html):
+    bibliography = (built_html / "book" / "bibliography.html").read_text()
+    history = (built_html / "notebooks" / "01_history.html").read_text()
+    assert "Anis" in bibliography and "10.1111/j.1476-5381.1983.tb11031.x" in bibliography
+    assert 'href="../book/bibliography.html#id' in history or "bibliography.html#" in history
+
+
+def test_solutions_are_hidden_until_revealed(built_html):
+    history = (built_html / "notebooks" / "01_history.html").read_text()
+    solutions = re.findall(r'<div[^>]*class="[^"]*\bsolution\b[^"]*"', history)
+    assert len(solutions) >= 2
+    assert all("dropdown" in tag for tag in solutions), solutions
+
+
+def test_no_unfinished_text_in_the_book(built_html):
+    pattern = re.compile(r"\b(TODO|TBD|coming soon|lorem ipsum|placeholder)\b", re.IGNORECASE)
+    for page in html_pages(built_html):
+        # Reader-visible text only: scripts hold widget state with a "placeholder" field.
+        text = re.sub(r"<(script|style)\b.*?</\1>", " ", page.read_text(), flags=re.S)
+        text = re.sub(r"<[^>]+>", " ", text)
+        assert not pattern.search(text), f"{page.name}: {pattern.search(text).group(0)}"

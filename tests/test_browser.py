@@ -1,0 +1,188 @@
+"""The built book in a real browser: pages load cleanly, offline, and figures respond."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+
+from test_book import toc_files
+
+pytestmark = [pytest.mark.book, pytest.mark.browser, pytest.mark.slow]
+
+# Console messages from third-party scripts that are not errors of the page.
+IGNORED_CONSOLE = ("Failed to load resource: net::ERR_FAILED",)
+
+
+def open_page(browser, address):
+    """Open a page, recording console errors and blocking requests to other hosts."""
+    context = browser.new_context()
+    page = context.new_page()
+    record = {"errors": [], "foreign": []}
+    host = urlparse(address).netloc
+
+    def route(route_):
+        if urlparse(route_.request.url).netloc in (host, "") or route_.request.url.startswith(
+            "data:"
+        ):
+            route_.continue_()
+        else:
+            record["foreign"].append(route_.request.url)
+            route_.abort()
+
+    page.route("**/*", route)
+    page.on(
+        "console",
+        lambda m: (
+            record["errors"].append(m.text)
+            if m.type == "error" and not m.text.startswith(IGNORED_CONSOLE)
+            else None
+        ),
+    )
+    page.on("pageerror", lambda e: record["errors"].append(str(e)))
+    page.on(
+        "response",
+        lambda r: (
+            record["errors"].append(f"HTTP {r.status} for {r.url}") if r.status >= 400 else None
+        ),
+    )
+    page.goto(address, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    return context, page, record
+
+
+def visible_frame(figure):
+    """The alt text of the one frame of a figure that is visible."""
+    shown = [img for img in figure.locator("img.kc-frame").all() if img.is_visible()]
+    assert len(shown) == 1, f"{len(shown)} frames visible at once"
+    return shown[0].get_attribute("alt"), shown[0].get_attribute("src")
+
+
+CONTROL_SELECTOR = (
+    ":scope > .widget-toggle-buttons, :scope > .widget-dropdown, :scope > .widget-slider"
+)
+
+
+def option_count(control):
+    """How many values a control offers."""
+    classes = control.get_attribute("class") or ""
+    if "widget-toggle-buttons" in classes:
+        return control.locator("button").count()
+    if "widget-dropdown" in classes:
+        return control.locator("option").count()
+    if "widget-slider" in classes:
+        return int(float(control.locator(".noUi-handle").first.get_attribute("aria-valuemax"))) + 1
+    raise AssertionError(f"unknown control with classes {classes!r}")
+
+
+def operate(control, option_index):
+    """Choose an option of a widget control the way a reader would."""
+    classes = control.get_attribute("class") or ""
+    if "widget-toggle-buttons" in classes:
+        control.locator("button").nth(option_index).click()
+    elif "widget-dropdown" in classes:
+        control.locator("select").select_option(index=option_index)
+    elif "widget-slider" in classes:
+        handle = control.locator(".noUi-handle").first
+        handle.focus()
+        handle.press("Home")
+        for _ in range(option_index):
+            handle.press("ArrowRight")
+    elif "widget-radio" in classes:
+        control.locator("input").nth(option_index).check()
+    else:
+        raise AssertionError(f"no way to operate a control with classes {classes!r}")
+
+
+@pytest.mark.parametrize("name", toc_files())
+def test_page_loads_without_errors_or_foreign_requests(browser, book_server, name):
+    context, page, record = open_page(browser, f"{book_server}/{name}.html")
+    try:
+        assert record["foreign"] == []
+        assert record["errors"] == []
+        assert page.title()
+    finally:
+        context.close()
+
+
+def interactive_pages(built_html):
+    return [
+        name
+        for name in toc_files()
+        if "kc-frame-figure" in (built_html / f"{name}.html").read_text()
+    ]
+
+
+def test_at_least_one_page_has_an_interactive_figure(built_html):
+    assert "notebooks/01_history" in interactive_pages(built_html)
+
+
+def test_every_control_of_every_figure_changes_the_visible_frame(browser, book_server, built_html):
+    checked = 0
+    for name in interactive_pages(built_html):
+        context, page, record = open_page(browser, f"{book_server}/{name}.html")
+        try:
+            page.wait_for_selector(".kc-frame-figure img.kc-frame", state="visible")
+            figures = page.locator(".kc-frame-figure")
+            for f in range(figures.count()):
+                figure = figures.nth(f)
+                controls = figure.locator(CONTROL_SELECTOR)
+                assert controls.count() >= 1, f"{name} figure {f} has no control"
+                for c in range(controls.count()):
+                    control = controls.nth(c)
+                    options = option_count(control)
+                    seen = {visible_frame(figure)}
+                    for option in range(1, options):
+                        operate(control, option)
+                        page.wait_for_timeout(50)
+                        seen.add(visible_frame(figure))
+                    assert len(seen) == options, (
+                        f"{name} figure {f} control {c}: {len(seen)} frames for {options} options"
+                    )
+                    checked += 1
+            assert record["errors"] == []
+        finally:
+            context.close()
+    assert checked >= 1
+
+
+def test_self_checks_give_feedback_in_the_static_book(browser, book_server, built_html):
+    checked = 0
+    for name in toc_files():
+        if "kc-self-check" not in (built_html / f"{name}.html").read_text():
+            continue
+        context, page, _ = open_page(browser, f"{book_server}/{name}.html")
+        try:
+            checks = page.locator(".kc-self-check")
+            page.wait_for_selector(".kc-self-check input[type=radio]")
+            for i in range(checks.count()):
+                check = checks.nth(i)
+                assert check.locator(".kc-feedback").filter(visible=True).count() == 0
+                radios = check.locator("input[type=radio]")
+                verdicts = set()
+                for r in range(radios.count()):
+                    radios.nth(r).check()
+                    shown = check.locator(".kc-feedback").filter(visible=True)
+                    assert shown.count() == 1
+                    verdicts.add(shown.first.locator("strong").inner_text())
+                assert verdicts == {"Correct.", "Not quite."}
+                checked += 1
+        finally:
+            context.close()
+    assert checked >= 1
+
+
+def test_theme_icons_render_without_the_icon_script(browser, book_server, built_html):
+    # The book drops the theme's 0.5 MB fontawesome.js; its stylesheet must still draw icons.
+    page_html = (built_html / "book" / "intro.html").read_text()
+    assert "fontawesome.js" not in page_html
+    context, page, _ = open_page(browser, f"{book_server}/book/intro.html")
+    try:
+        icon = page.locator(".fa-bars").first
+        content = icon.evaluate("el => getComputedStyle(el, '::before').content")
+        family = icon.evaluate("el => getComputedStyle(el).fontFamily")
+        assert content not in ("none", "normal", "")
+        assert "Font Awesome" in family
+        assert page.evaluate("document.fonts.check('900 16px \"Font Awesome 6 Free\"')")
+    finally:
+        context.close()

@@ -1,0 +1,206 @@
+"""Unit tests of the kernel-free interactive figures and self-checks."""
+
+from __future__ import annotations
+
+import io
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import pytest
+from ipywidgets.widgets.widget import _instances as widget_instances
+from ipywidgets.widgets.widget_link import Link
+from PIL import Image
+
+from ketamine_course.interactive import (
+    MAX_FRAMES,
+    Control,
+    figure_to_png,
+    frame_figure,
+    render_frames,
+    self_check,
+)
+
+
+def line_plot(slope, color="C0"):
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.plot([0, 1], [0, slope], color=color)
+    ax.set_ylim(-3, 3)
+    return fig
+
+
+def alt_text(slope, color="C0"):
+    return f"A {color} line with slope {slope}."
+
+
+def links_from(source):
+    """The targets of the jslinks whose source is the given widget."""
+    return [
+        w.target[0]
+        for w in list(widget_instances.values())
+        if isinstance(w, Link) and w.source[0] is source
+    ]
+
+
+def test_one_frame_per_combination_of_values():
+    controls = [Control("slope", [-1, 0, 1]), Control("color", ["C0", "C1"], kind="toggle")]
+    frames = render_frames(line_plot, controls, alt_text)
+    assert sorted(frames) == [(i, j) for i in range(3) for j in range(2)]
+    assert frames[(2, 1)].alt == "A C1 line with slope 1."
+
+
+def test_frames_are_small_valid_pngs_and_differ_with_the_control():
+    frames = render_frames(line_plot, [Control("slope", [-2, 2])], alt_text, dpi=60)
+    for frame in frames.values():
+        with Image.open(io.BytesIO(frame.png)) as image:
+            assert image.format == "PNG"
+            assert image.size == (180, 120)  # 3 x 2 inches at 60 dpi
+        assert len(frame.png) < 15_000
+    assert frames[(0,)].png != frames[(1,)].png
+
+
+def test_rendering_is_deterministic():
+    control = [Control("slope", [1])]
+    first = render_frames(line_plot, control, "A line.")[(0,)].png
+    second = render_frames(line_plot, control, "A line.")[(0,)].png
+    assert first == second
+
+
+def test_quantized_png_is_smaller_than_matplotlib_default():
+    fig = line_plot(1)
+    default = io.BytesIO()
+    fig.savefig(default, format="png", dpi=80)
+    small = figure_to_png(fig, dpi=80)
+    plt.close(fig)
+    assert len(small) < len(default.getvalue())
+
+
+def test_frame_html_embeds_escaped_alt_text():
+    frames = render_frames(line_plot, [Control("slope", [1])], 'Slope "one" & <up>')
+    markup = frames[(0,)].html()
+    assert markup.startswith('<img class="kc-frame" src="data:image/png;base64,')
+    assert 'alt="Slope &quot;one&quot; &amp; &lt;up&gt;"' in markup
+
+
+def test_figure_nests_one_stack_per_control_and_links_each_level():
+    controls = [
+        Control("slope", [-1, 0, 1], default=0),
+        Control("color", ["C0", "C1"], kind="dropdown"),
+    ]
+    figure = frame_figure(line_plot, controls, alt_text)
+    slope_widget, color_widget, outer = figure.children
+    assert isinstance(slope_widget, widgets.SelectionSlider)
+    assert isinstance(color_widget, widgets.Dropdown)
+    assert isinstance(outer, widgets.Stack)
+    assert outer.selected_index == 1  # the default value 0 is the second of three
+    assert len(outer.children) == 3
+    assert all(isinstance(child, widgets.Stack) for child in outer.children)
+    assert all(len(child.children) == 2 for child in outer.children)
+    leaf = outer.children[2].children[1]
+    assert 'alt="A C1 line with slope 1."' in leaf.value
+    # The first control drives the outer stack, the second drives every inner stack.
+    assert links_from(slope_widget) == [outer]
+    assert set(map(id, links_from(color_widget))) == set(map(id, outer.children))
+
+
+@pytest.mark.parametrize(
+    ("kind", "widget_type"),
+    [
+        ("slider", widgets.SelectionSlider),
+        ("dropdown", widgets.Dropdown),
+        ("toggle", widgets.ToggleButtons),
+    ],
+)
+def test_control_kinds_make_labelled_selection_widgets(kind, widget_type):
+    control = Control("dose", [1, 2, 3], kind=kind, label="Dose (mg)", value_labels=["a", "b", "c"])
+    widget = control.widget()
+    assert isinstance(widget, widget_type)
+    assert widget.description == "Dose (mg)"
+    assert widget.index == 0
+    assert [label for label, _ in widget.options] == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"name": "slope", "values": []}, "values of control 'slope' is empty"),
+        (
+            {"name": "slope", "values": [1], "kind": "knob"},
+            "kind of control 'slope' must be one of",
+        ),
+        ({"name": "2slope", "values": [1]}, "name must be a Python identifier"),
+        (
+            {"name": "slope", "values": [1, 2], "value_labels": ["one"]},
+            "value_labels of control 'slope' has 1 entries but values has 2",
+        ),
+        ({"name": "slope", "values": [1, 2], "default": 3}, "default of control 'slope' is 3"),
+    ],
+)
+def test_invalid_controls_name_the_problem(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Control(**kwargs)
+
+
+def test_no_controls_is_an_error():
+    with pytest.raises(ValueError, match="controls is empty"):
+        render_frames(line_plot, [], alt_text)
+
+
+def test_duplicate_control_names_are_an_error():
+    with pytest.raises(ValueError, match=r"share the name\(s\) \['slope'\]"):
+        render_frames(line_plot, [Control("slope", [1]), Control("slope", [2])], alt_text)
+
+
+def test_too_many_frames_for_the_page_budget_is_an_error():
+    controls = [Control("slope", list(range(10))), Control("color", list("ABCDE"))]
+    with pytest.raises(ValueError, match=f"50 frames, more than max_frames={MAX_FRAMES}"):
+        render_frames(line_plot, controls, alt_text)
+
+
+def test_frames_over_the_byte_budget_are_an_error():
+    with pytest.raises(ValueError, match="exceed max_bytes=1000"):
+        render_frames(line_plot, [Control("slope", [1, 2])], alt_text, max_bytes=1000)
+
+
+@pytest.mark.parametrize("dpi", [10, 500])
+def test_dpi_out_of_range_is_an_error(dpi):
+    with pytest.raises(ValueError, match=f"dpi must be between 30 and 200, got {dpi}"):
+        render_frames(line_plot, [Control("slope", [1])], alt_text, dpi=dpi)
+
+
+def test_plot_that_returns_no_figure_is_an_error():
+    with pytest.raises(ValueError, match="plot must return a matplotlib Figure, got NoneType"):
+        render_frames(lambda slope: None, [Control("slope", [1])], alt_text)
+
+
+@pytest.mark.parametrize("alt", ["", "   ", lambda slope: ""])
+def test_missing_alt_text_is_an_error(alt):
+    with pytest.raises(ValueError, match="alt"):
+        render_frames(line_plot, [Control("slope", [1])], alt)
+
+
+def test_self_check_links_choices_to_feedback():
+    check = self_check(
+        "Which year?", ["1962", "1970"], correct=1, feedback=["That was synthesis.", "Yes."]
+    )
+    prompt, choices, feedback = check.children
+    assert "Which year?" in prompt.value
+    assert isinstance(choices, widgets.RadioButtons)
+    assert choices.index is None and feedback.selected_index is None
+    assert links_from(choices) == [feedback]
+    assert "Not quite." in feedback.children[0].value
+    assert "That was synthesis." in feedback.children[0].value
+    assert "Correct." in feedback.children[1].value
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("", ["a", "b"], 0, ["x", "y"]), "question is empty"),
+        (("Q?", ["a"], 0, ["x"]), "at least two answers"),
+        (("Q?", ["a", "b"], 0, ["x"]), "feedback has 1 entries but options has 2"),
+        (("Q?", ["a", "b"], 2, ["x", "y"]), "correct must be between 0 and 1, got 2"),
+    ],
+)
+def test_invalid_self_checks_name_the_problem(args, message):
+    with pytest.raises(ValueError, match=message):
+        self_check(*args)

@@ -1,0 +1,72 @@
+"""The notebooks: stored without outputs, lesson-shaped, and runnable top to bottom."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from conftest import NOTEBOOKS
+
+# Sections every lesson has, in the lesson shape of the course design.
+LESSON_SECTIONS = (
+    "Overview",
+    "Learning objectives",
+    "Prerequisites",
+    "Exercises",
+    "Self-check",
+    "Key takeaways",
+    "What comes next",
+)
+
+
+def test_there_are_lessons():
+    assert NOTEBOOKS, "no notebooks found"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_stored_without_outputs(path):
+    notebook = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"cell {index} has outputs"
+            assert cell.execution_count is None, f"cell {index} has an execution count"
+    assert "widgets" not in notebook.metadata, "stored widget state"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_has_the_lesson_shape(path):
+    notebook = nbformat.read(path, as_version=4)
+    markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    assert re.match(r"#\s+\S", notebook.cells[0].source), "the first cell must be the title"
+    headings = re.findall(r"^#{2,4}\s+(.+)$", markdown, flags=re.MULTILINE)
+    for section in LESSON_SECTIONS:
+        assert any(h.strip().startswith(section) for h in headings), f"no '{section}' section"
+    exercises = re.findall(r"^`{3,}\{exercise\}", markdown, flags=re.MULTILINE)
+    solutions = re.findall(r"^`{3,}\{solution(?:-start)?\}", markdown, flags=re.MULTILINE)
+    assert len(exercises) >= 2, "fewer than two exercises"
+    assert len(solutions) == len(exercises), "every exercise needs a solution"
+    assert "{cite" in markdown, "the lesson cites no source"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_runs_top_to_bottom_in_a_fresh_kernel(path, tmp_path):
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+    )
+    client.execute()  # raises CellExecutionError on the first failing cell
+    errors = [
+        output
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+        if output.output_type == "error"
+    ]
+    assert errors == []
