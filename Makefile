@@ -48,8 +48,11 @@ book: $(BOOK_STAMP) $(VENDOR_STAMP)
 test: $(DEV_STAMP) $(VENDOR_STAMP)
 	$(BIN)/python -m pytest
 
+# JupyterLab refuses to run as root unless told to (containers often run as root).
+LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: $(BOOK_STAMP)
-	$(BIN)/jupyter lab notebooks
+	$(BIN)/jupyter lab $(LAB_ROOT_FLAG) notebooks
 
 bench: $(DEV_STAMP) $(VENDOR_STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+import threading
+import time
+from http.server import ThreadingHTTPServer
 from urllib.parse import urlparse
 
 import pytest
 
-from test_book import toc_files
+from conftest import _QuietHandler
+from test_book import build_fixture_book, toc_files
 
 pytestmark = [pytest.mark.book, pytest.mark.browser, pytest.mark.slow]
 
@@ -117,33 +122,107 @@ def test_at_least_one_page_has_an_interactive_figure(built_html):
     assert "notebooks/01_history" in interactive_pages(built_html)
 
 
+def wait_for_new_frame(page, figure, previous, timeout_s=3.0):
+    """The visible frame once it differs from ``previous`` (or at the timeout)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        current = visible_frame(figure)
+        if current != previous or time.monotonic() > deadline:
+            return current
+        page.wait_for_timeout(20)
+
+
+def check_every_control(page, label):
+    """Operate every option of every control of every figure; return the controls checked."""
+    page.wait_for_selector(".kc-frame-figure img.kc-frame", state="visible")
+    figures = page.locator(".kc-frame-figure")
+    checked = 0
+    for f in range(figures.count()):
+        figure = figures.nth(f)
+        controls = figure.locator(CONTROL_SELECTOR)
+        assert controls.count() >= 1, f"{label} figure {f} has no control"
+        for c in range(controls.count()):
+            control = controls.nth(c)
+            options = option_count(control)
+            seen = [visible_frame(figure)]
+            for option in range(1, options):
+                operate(control, option)
+                seen.append(wait_for_new_frame(page, figure, seen[-1]))
+            assert len(set(seen)) == options, (
+                f"{label} figure {f} control {c}: {len(set(seen))} frames for {options} options"
+            )
+            checked += 1
+    return checked
+
+
 def test_every_control_of_every_figure_changes_the_visible_frame(browser, book_server, built_html):
     checked = 0
     for name in interactive_pages(built_html):
         context, page, record = open_page(browser, f"{book_server}/{name}.html")
         try:
-            page.wait_for_selector(".kc-frame-figure img.kc-frame", state="visible")
-            figures = page.locator(".kc-frame-figure")
-            for f in range(figures.count()):
-                figure = figures.nth(f)
-                controls = figure.locator(CONTROL_SELECTOR)
-                assert controls.count() >= 1, f"{name} figure {f} has no control"
-                for c in range(controls.count()):
-                    control = controls.nth(c)
-                    options = option_count(control)
-                    seen = {visible_frame(figure)}
-                    for option in range(1, options):
-                        operate(control, option)
-                        page.wait_for_timeout(50)
-                        seen.add(visible_frame(figure))
-                    assert len(seen) == options, (
-                        f"{name} figure {f} control {c}: {len(seen)} frames for {options} options"
-                    )
-                    checked += 1
+            checked += check_every_control(page, name)
             assert record["errors"] == []
         finally:
             context.close()
     assert checked >= 1
+
+
+FIXTURE_FIGURE = """
+import matplotlib.pyplot as plt
+from ketamine_course import Control, frame_figure
+
+def plot(slope, color, style):
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.plot([0, 1], [0, slope], color=color, linestyle=style)
+    return fig
+
+frame_figure(
+    plot,
+    [
+        Control("slope", [-1, 0, 1], kind="slider"),
+        Control("color", ["C0", "C1"], kind="dropdown"),
+        Control("style", ["-", ":"], kind="toggle"),
+    ],
+    alt=lambda slope, color, style: f"slope {slope} color {color} style {style}",
+)
+"""
+
+
+@pytest.fixture(scope="module")
+def three_control_figure(tmp_path_factory):
+    """A built fixture page whose figure has a slider, a dropdown and toggle buttons."""
+    folder = tmp_path_factory.mktemp("fixture-figure")
+    result = build_fixture_book(folder, FIXTURE_FIGURE)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    html = folder / "book-src" / "_build" / "html"
+    handler = functools.partial(_QuietHandler, directory=str(html))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/notebooks/fixture.html"
+    server.shutdown()
+
+
+def test_nested_controls_of_every_kind_select_the_matching_frame(browser, three_control_figure):
+    context, page, record = open_page(browser, three_control_figure)
+    try:
+        assert check_every_control(page, "fixture") == 3
+        figure = page.locator(".kc-frame-figure").first
+        slider, dropdown, toggle = (figure.locator(CONTROL_SELECTOR).nth(i) for i in range(3))
+        for (s, d, t), expected in [
+            ((0, 0, 0), "slope -1 color C0 style -"),
+            ((2, 1, 1), "slope 1 color C1 style :"),
+            ((1, 0, 1), "slope 0 color C0 style :"),
+        ]:
+            operate(slider, s)
+            operate(dropdown, d)
+            operate(toggle, t)
+            deadline = time.monotonic() + 3
+            while visible_frame(figure)[0] != expected and time.monotonic() < deadline:
+                page.wait_for_timeout(20)
+            assert visible_frame(figure)[0] == expected
+        assert record["errors"] == []
+    finally:
+        context.close()
 
 
 def test_self_checks_give_feedback_in_the_static_book(browser, book_server, built_html):
