@@ -47,6 +47,8 @@ def jupyterlab(tmp_path):
         "--allow-root",  # CI runs as root
         "--LabApp.news_url=",
         "--LabApp.extension_manager=readonly",
+        # window.jupyterapp lets the test run commands instead of clicking menus.
+        "--LabApp.expose_app_in_browser=True",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]
     log = open(tmp_path / "lab.log", "w")
@@ -78,7 +80,16 @@ def visible_alt(figure) -> str:
     return shown[0].get_attribute("alt")
 
 
-def test_history_figure_responds_live_in_jupyterlab(browser, jupyterlab):
+# True once the History notebook is the current widget and its kernel is idle.
+NOTEBOOK_READY = """() => {
+  const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const kernel = panel && panel.sessionContext && panel.sessionContext.session
+    && panel.sessionContext.session.kernel;
+  return Boolean(kernel) && kernel.status === "idle" && panel.content.widgets.length > 0;
+}"""
+
+
+def test_history_figure_responds_live_in_jupyterlab(browser, jupyterlab, tmp_path):
     base, token = jupyterlab
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
@@ -86,14 +97,17 @@ def test_history_figure_responds_live_in_jupyterlab(browser, jupyterlab):
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
         page.goto(f"{base}/lab/tree/notebooks/01_history.ipynb?token={token}")
-        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
-        page.wait_for_selector(
-            ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000
-        )
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+        page.wait_for_function(NOTEBOOK_READY, timeout=120_000)
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
         figure = page.locator(".kc-frame-figure").first
-        figure.locator("img.kc-frame").first.wait_for(state="attached", timeout=180_000)
+        try:
+            figure.locator("img.kc-frame").first.wait_for(state="attached", timeout=120_000)
+        except Exception:
+            page.screenshot(path=str(tmp_path / "lab.png"))
+            raise AssertionError(
+                f"no figure after Run All (screenshot {tmp_path / 'lab.png'}); server log:\n"
+                + (tmp_path / "lab.log").read_text()[-3000:]
+            ) from None
         figure.scroll_into_view_if_needed()
         before = visible_alt(figure)
         buttons = figure.locator(".widget-toggle-buttons button")
