@@ -40,8 +40,6 @@ RC_PARAMS: dict[str, object] = {
     "axes.spines.right": False,
     "axes.prop_cycle": mpl.cycler(color=list(PALETTE.values())),
     "legend.frameon": False,
-    # Fixed metadata and hash salt keep rendered frames byte-identical run to run.
-    "svg.hashsalt": "ketamine-course",
 }
 
 

@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from test_browser import visible_frame
 
 from conftest import ROOT
 
@@ -74,12 +75,6 @@ def jupyterlab(tmp_path):
         log.close()
 
 
-def visible_alt(figure) -> str:
-    shown = [img for img in figure.locator("img.kc-frame").all() if img.is_visible()]
-    assert len(shown) == 1
-    return shown[0].get_attribute("alt")
-
-
 # True once the History notebook is the current widget and its kernel is idle.
 NOTEBOOK_READY = """() => {
   const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
@@ -109,12 +104,12 @@ def test_history_figure_responds_live_in_jupyterlab(browser, jupyterlab, tmp_pat
                 + (tmp_path / "lab.log").read_text()[-3000:]
             ) from None
         figure.scroll_into_view_if_needed()
-        before = visible_alt(figure)
+        before = visible_frame(figure)[0]
         buttons = figure.locator(".widget-toggle-buttons button")
         assert buttons.count() >= 2
         buttons.nth(buttons.count() - 1).click()
         page.wait_for_timeout(100)
-        after = visible_alt(figure)
+        after = visible_frame(figure)[0]
         assert after != before
         assert errors == []
     finally:
