@@ -138,13 +138,6 @@ def load_timeline(path: str | Path | None = None) -> pd.DataFrame:
     return frame.sort_values("year", kind="stable").reset_index(drop=True)
 
 
-def source_url(source: str) -> str | None:
-    """The web address of a source: its DOI resolver link, its address, or None."""
-    if _DOI_PATTERN.match(source):
-        return f"https://doi.org/{source}"
-    return source if source.startswith(("https://", "http://")) else None
-
-
 def plot_timeline(
     events: pd.DataFrame,
     theme: str = "all",

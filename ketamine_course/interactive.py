@@ -295,7 +295,7 @@ def frame_figure(
     >>> fig = frame_figure(plot, [Control("theme", ["a", "b"], kind="toggle")],
     ...                    alt=lambda theme: f"Empty axes titled {theme}.")
     """
-    controls = _check_controls(controls)
+    controls = tuple(controls)  # render_frames validates them
     frames = render_frames(plot, controls, alt, dpi=dpi, max_frames=max_frames, max_bytes=max_bytes)
     leaves = {key: widgets.HTML(frame.html()) for key, frame in frames.items()}
     selectors, stack = _linked_stacks(controls, leaves)

@@ -16,7 +16,6 @@ from ketamine_course.history import (
     describe_timeline,
     load_timeline,
     plot_timeline,
-    source_url,
 )
 
 BIB_KEYS = set(re.findall(r"^@\w+\{([^,]+),", (ROOT / "book" / "references.bib").read_text(), re.M))
@@ -73,12 +72,6 @@ def test_key_dates_match_their_sources(events, label, date, source):
 def test_decimal_years_follow_the_date_precision(events):
     assert event(events, "FDA approves ketamine")["year"] == 1970.5
     assert event(events, "UK: Class B")["year"] == pytest.approx(2014 + 160 / 365)
-
-
-def test_source_urls():
-    assert source_url("10.1111/bph.13222") == "https://doi.org/10.1111/bph.13222"
-    assert source_url("https://example.org/a") == "https://example.org/a"
-    assert source_url("Urology 2007;69(5):810-812") is None
 
 
 def write_csv(tmp_path, rows):
