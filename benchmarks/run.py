@@ -10,6 +10,9 @@ exceeded.
 - No-change rebuild: ``make book`` again, nothing changed.
 - Notebook run time: the execution time jupyter-cache recorded for each notebook.
 - Frame render time: computing and rendering one frame of the History timeline.
+- Frame simulation time: the model computation behind one frame of each
+  mechanism figure, at its most expensive control values (budget 20 ms), and
+  the time to render that frame as well (model, matplotlib and SVG; reported).
 - Frame switch latency: in Chromium, from clicking a control to the new frame
   being visible (median of several switches).
 - Page weight: every byte a page and its assets transfer, each response body
@@ -37,6 +40,8 @@ RESULTS = ROOT / "benchmarks" / "results"
 BUDGETS = {
     "clean_build_s": 60.0,
     "rebuild_s": 10.0,
+    "notebook_run_s": 20.0,
+    "frame_simulation_s": 0.020,
     "page_weight_bytes": 1_500_000,
 }
 
@@ -81,6 +86,87 @@ def frame_render_seconds(repeats: int = 5) -> float:
         )
         samples.append(time.perf_counter() - start)
     return statistics.median(samples)
+
+
+def _median_seconds(function, repeats: int = 7) -> float:
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def mechanism_frame_seconds() -> dict[str, dict[str, float]]:
+    """Median model time and render time of one frame of each mechanism figure."""
+    from ketamine_course import circuit, receptors
+    from ketamine_course import mechanism_figures as figs
+    from ketamine_course.interactive import Control, render_frames
+
+    rules = {mg: figs.timing_rule(mg) for mg in (1.0, 0.0)}
+    # (name, model computation of one frame, plot, control of that one frame, alt)
+    cases = [
+        (
+            "Mg block",
+            lambda: (receptors.nmda_current_pA(figs.VOLTAGES_MV), figs.negative_slope_range(1.0)),
+            figs.plot_mg_block,
+            Control("mg_mM", [1.0]),
+            figs.describe_mg_block,
+        ),
+        (
+            "synaptic currents",
+            lambda: figs.synaptic_currents(-20.0),
+            figs.plot_synaptic_currents,
+            Control("v_mV", [-20.0]),
+            figs.describe_synaptic_currents,
+        ),
+        (
+            "coincidence",
+            lambda: circuit.simulate_coincidence(0.0),
+            lambda delay: figs.plot_coincidence(circuit.simulate_coincidence(delay), rules),
+            Control("delay", [0.0]),
+            lambda delay: "frame",
+        ),
+        (
+            "concentration-block",
+            lambda: [
+                receptors.fraction_blocked(figs.CONC_UM, k) for k in receptors.KETAMINE_POTENCY
+            ],
+            figs.plot_concentration_block,
+            Control("plasma", ["free"]),
+            figs.describe_concentration_block,
+        ),
+        (
+            "trapping block",
+            lambda: receptors.simulate_trapping_block(10.0, 20.0),
+            lambda hz: figs.plot_trapping(receptors.simulate_trapping_block(10.0, hz), 10.0, hz),
+            Control("hz", [20.0]),
+            lambda hz: "frame",
+        ),
+        (
+            "E-I circuit",
+            lambda: (circuit.steady_rates(figs.CONC_UM), circuit.rate_time_course(3.0)),
+            figs.plot_circuit,
+            Control("conc_uM", [3.0]),
+            lambda conc_uM: "frame",
+        ),
+        (
+            "plasticity",
+            lambda: circuit.synaptic_strength(figs.PLASTICITY_T_H),
+            figs.plot_plasticity,
+            Control("decay_days", [3]),
+            figs.describe_plasticity,
+        ),
+    ]
+    results = {}
+    for name, model, plot, control, alt in cases:
+        results[name] = {
+            "simulation_s": round(_median_seconds(model), 4),
+            "render_s": round(
+                _median_seconds(functools.partial(render_frames, plot, [control], alt), 3), 3
+            ),
+        }
+    return results
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -165,6 +251,7 @@ def main() -> int:
         "rebuild_s": round(timed_build(), 1),
         "notebook_run_s": notebook_run_times(),
         "frame_render_s": round(frame_render_seconds(), 3),
+        "mechanism_frames": mechanism_frame_seconds(),
     }
     weights, latency = browser_measurements()
     report["page_weight_bytes"] = weights
@@ -179,8 +266,19 @@ def main() -> int:
         if report[key] > BUDGETS[key]:
             failures.append(key)
     for notebook, seconds in report["notebook_run_s"].items():
-        print(f"run {notebook:<17}{seconds:>8.2f} s")
-    print(f"frame render         {report['frame_render_s']:>8.3f} s")
+        flag = "" if seconds <= BUDGETS["notebook_run_s"] else "  OVER BUDGET"
+        print(f"run {notebook:<28}{seconds:>7.2f} s   (budget 20 s){flag}")
+        if flag:
+            failures.append(notebook)
+    print(f"frame render (History)   {report['frame_render_s']:>8.3f} s")
+    for name, times in report["mechanism_frames"].items():
+        flag = "" if times["simulation_s"] <= BUDGETS["frame_simulation_s"] else "  OVER BUDGET"
+        print(
+            f"frame {name:<20}{times['simulation_s'] * 1e3:>6.1f} ms simulation (budget 20 ms), "
+            f"{times['render_s'] * 1e3:>5.0f} ms with rendering{flag}"
+        )
+        if flag:
+            failures.append(name)
     if latency is not None:
         print(f"frame switch         {latency:>8.3f} s   (click to visible, median)")
     for name, size in weights.items():

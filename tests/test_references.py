@@ -12,7 +12,13 @@ from conftest import NOTEBOOKS, ROOT
 BIB = parse_file(str(ROOT / "book" / "references.bib"))
 
 # Articles for which no DOI could be confirmed; each is cited with journal, volume and pages.
-ARTICLES_WITHOUT_DOI = {"domino1965pharmacologic", "shahani2007ketamine", "krupitsky1996ketamine"}
+ARTICLES_WITHOUT_DOI = {
+    "domino1965pharmacologic",
+    "shahani2007ketamine",
+    "krupitsky1996ketamine",
+    "mealing1999differences",
+    "gilling2009potency",
+}
 # Official documents whose web address could not be confirmed; they are cited by title and date.
 DOCUMENTS_WITHOUT_URL: set[str] = set()
 # Web pages that carry no date.
