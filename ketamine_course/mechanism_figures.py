@@ -260,7 +260,7 @@ def plot_concentration_block(plasma: str) -> Figure:
         ("S-ketamine", PALETTE["blue"], "-"),
         ("R-ketamine", PALETTE["orange"], "--"),
         (RACEMATE, PALETTE["black"], ":"),
-        ("racemic, GluN1/2A at -70 mV", PALETTE["reddish_purple"], "-."),
+        ("human NMDA receptors at -70 mV", PALETTE["reddish_purple"], "-."),
     )
     for (key, color, style), marker in zip(curves, MARKERS):
         params = resolve_potency(key)
@@ -308,7 +308,7 @@ def describe_concentration_block(plasma: str) -> str:
     r_block = float(fraction_blocked(antidepressant, "R-ketamine"))
     return (
         "Fraction of NMDA receptors blocked against ketamine concentration on a log scale, "
-        "for S-ketamine, R-ketamine, the racemate and a measured racemic curve. "
+        "for S-ketamine, R-ketamine, the racemate and a measured current-block curve. "
         f"With plasma levels drawn as {plasma} concentration, the antidepressant infusion "
         f"peak sits at {antidepressant:.2f} µM, where S-ketamine would block {s_block:.0%} "
         f"and R-ketamine {r_block:.0%}; the anesthetic range, {low:.1f} to {high:.1f} µM, "

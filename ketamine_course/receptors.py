@@ -263,8 +263,8 @@ KETAMINE_POTENCY: dict[str, BlockPotency] = {
         "Ki, [3H]MK-801 binding, rat cortex",
         "ebert1997norketamine",
     ),
-    "racemic, GluN1/2A at -70 mV": BlockPotency(
-        "racemic ketamine, human GluN1/2A receptors, -70 mV",
+    "human NMDA receptors at -70 mV": BlockPotency(
+        "ketamine, human NMDA receptors, -70 mV",
         0.71,
         0.84,
         "IC50, whole-cell current",
@@ -353,7 +353,7 @@ class TrappingBlockParameters:
         return self.koff_per_s / self.kon_per_uM_s
 
 
-#: Rate constants of racemic ketamine at human GluN1/2A receptors at -70 mV
+#: Rate constants of ketamine at human NMDA receptors at -70 mV
 #: (Gilling et al. 2009), kon 0.15e6 per M per s and koff 0.22 per s.
 KETAMINE_TRAPPING = TrappingBlockParameters(
     kon_per_uM_s=0.15, koff_per_s=0.22, citation="gilling2009potency"

@@ -150,10 +150,10 @@ def test_racemate_formula_matches_two_competing_ligands():
     assert fraction_blocked(c, RACEMATE) == pytest.approx((s + r) / (1 + s + r))
 
 
-# Gilling et al. (2009): racemic ketamine IC50 0.71 uM (Hill 0.84) at human GluN1/2A, -70 mV;
+# Gilling et al. (2009): ketamine IC50 0.71 uM (Hill 0.84) at human NMDA receptors, -70 mV;
 # kon 0.15e6 /M/s and koff 0.22 /s, so Kd = koff / kon is of the same order as the IC50.
 def test_functional_potency_and_rate_constants_agree_in_order_of_magnitude():
-    potency = KETAMINE_POTENCY["racemic, GluN1/2A at -70 mV"]
+    potency = KETAMINE_POTENCY["human NMDA receptors at -70 mV"]
     assert (potency.half_uM, potency.hill) == (0.71, 0.84)
     assert KETAMINE_TRAPPING.kd_uM == pytest.approx(1.467, abs=0.001)
     assert 1 / 3 < KETAMINE_TRAPPING.kd_uM / potency.half_uM < 3
