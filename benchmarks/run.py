@@ -11,7 +11,8 @@ exceeded.
 - Notebook run time: the execution time jupyter-cache recorded for each notebook.
 - Frame render time: computing and rendering one frame of the History timeline.
 - Frame simulation time: the model computation behind one frame of each
-  mechanism figure, at its most expensive control values (budget 20 ms), and
+  model-driven figure (mechanism and pharmacokinetics lessons), at its most
+  expensive control values (budget 20 ms), and
   the time to render that frame as well (model, matplotlib and SVG; reported).
 - Frame switch latency: in Chromium, from clicking a control to the new frame
   being visible (median of several switches).
@@ -98,8 +99,8 @@ def _median_seconds(function, repeats: int = 7) -> float:
 
 
 def mechanism_frame_seconds() -> dict[str, dict[str, float]]:
-    """Median model time and render time of one frame of each mechanism figure."""
-    from ketamine_course import circuit, receptors
+    """Median model time and render time of one frame of each model-driven figure."""
+    from ketamine_course import circuit, pk_figures, receptors
     from ketamine_course import mechanism_figures as figs
     from ketamine_course.interactive import Control, render_frames
 
@@ -156,6 +157,32 @@ def mechanism_frame_seconds() -> dict[str, dict[str, float]]:
             figs.plot_plasticity,
             Control("decay_days", [3]),
             figs.describe_plasticity,
+        ),
+    ]
+    cases += [
+        (
+            "routes",
+            lambda: [pk_figures.route_curve(name, 1.0) for name in pk_figures.FIGURE_ROUTES],
+            lambda dose: pk_figures.plot_routes("oral", dose),
+            Control("dose", [1.0]),
+            lambda dose: "frame",
+        ),
+        (
+            "esketamine regimen",
+            lambda: pk_figures.regimen_curve(84.0, "twice weekly (weeks 1-4)"),
+            lambda regimen: pk_figures.plot_regimen(84.0, regimen),
+            Control("regimen", ["twice weekly (weeks 1-4)"]),
+            lambda regimen: "frame",
+        ),
+        (
+            "receptor block by route",
+            lambda: [
+                pk_figures.estimated_block(pk_figures.route_curve(name, 0.5))
+                for name in pk_figures.FIGURE_ROUTES
+            ],
+            pk_figures.plot_block,
+            Control("route", ["oral"]),
+            pk_figures.describe_block,
         ),
     ]
     results = {}

@@ -18,6 +18,7 @@ ARTICLES_WITHOUT_DOI = {
     "krupitsky1996ketamine",
     "mealing1999differences",
     "gilling2009potency",
+    "clements1981pharmacokinetics",
 }
 # Official documents whose web address could not be confirmed; they are cited by title and date.
 DOCUMENTS_WITHOUT_URL: set[str] = set()
