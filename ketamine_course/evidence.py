@@ -1,0 +1,433 @@
+"""Clinical evidence: a sourced dataset of randomized trials, per-trial effect
+sizes and random-effects pooling.
+
+Each row of ``data/trials.csv`` is one trial × comparison × outcome × time
+point, with the citation key of its source, where in the source the numbers
+stand, and how any value was derived. Effect sizes and pooling come from
+statsmodels' meta-analysis functions; this module only selects, checks and
+labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.meta_analysis import (
+    combine_effects,
+    effectsize_2proportions,
+    effectsize_smd,
+)
+
+#: Columns every row must fill.
+REQUIRED_COLUMNS = (
+    "trial",
+    "citation_key",
+    "design",
+    "population",
+    "drug",
+    "route",
+    "comparator",
+    "outcome",
+    "outcome_type",
+    "time_point",
+    "source_location",
+)
+#: Columns that hold numbers (empty when a source does not report them).
+NUMERIC_COLUMNS = (
+    "time_days",
+    "n_treatment",
+    "n_control",
+    "mean_change_treatment",
+    "sd_treatment",
+    "mean_change_control",
+    "sd_control",
+    "events_treatment",
+    "events_control",
+    "reported_estimate",
+    "reported_ci_low",
+    "reported_ci_high",
+)
+#: Kinds of outcome data a row can carry.
+OUTCOME_TYPES = ("continuous", "binary")
+#: Effect measures :func:`effect_sizes` computes.
+MEASURES = {
+    "smd": "standardized mean difference (Hedges' g)",
+    "log_rr": "log risk ratio",
+    "log_or": "log odds ratio",
+    "rd": "risk difference",
+}
+
+
+class TrialDataError(ValueError):
+    """The trial dataset breaks a rule; the message names the row and column."""
+
+
+def load_trials(path: str | None = None) -> pd.DataFrame:
+    """Read and check the trial dataset.
+
+    Parameters
+    ----------
+    path
+        A CSV file with the dataset's columns; by default the course's own
+        ``ketamine_course/data/trials.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per trial, comparison, outcome and time point.
+
+    Raises
+    ------
+    TrialDataError
+        Naming the first row (as numbered in the file, header = line 1) and
+        column that breaks a rule: a missing column or value, a number that is
+        not a number, a count that is not positive, a standard deviation that
+        is not positive, more events than participants, or outcome data that do
+        not match the outcome type.
+    """
+    if path is None:
+        source = resources.files("ketamine_course") / "data" / "trials.csv"
+        with resources.as_file(source) as file:
+            table = pd.read_csv(file, dtype=str, keep_default_na=False)
+    else:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in (*REQUIRED_COLUMNS, *NUMERIC_COLUMNS) if c not in table.columns]
+    if missing:
+        raise TrialDataError(f"the dataset lacks the column(s) {missing}")
+    if "doi" not in table.columns:
+        raise TrialDataError("the dataset lacks the column ['doi']")
+
+    def fail(index: int, column: str, problem: str) -> TrialDataError:
+        return TrialDataError(f"row {index + 2}, column {column!r}: {problem}")
+
+    numbers = pd.DataFrame(index=table.index)
+    for column in NUMERIC_COLUMNS:
+        values = pd.to_numeric(table[column].str.strip().replace("", np.nan), errors="coerce")
+        bad = values.isna() & table[column].str.strip().ne("")
+        if bad.any():
+            index = int(np.flatnonzero(bad)[0])
+            raise fail(index, column, f"{table[column].iloc[index]!r} is not a number")
+        numbers[column] = values
+
+    for index, row in table.iterrows():
+        for column in REQUIRED_COLUMNS:
+            if not str(row[column]).strip():
+                raise fail(index, column, "is empty; every row needs it")
+        if row["outcome_type"] not in OUTCOME_TYPES:
+            raise fail(index, "outcome_type", f"must be one of {list(OUTCOME_TYPES)}")
+        n = numbers.loc[index]
+        for column in ("n_treatment", "n_control"):
+            if not np.isnan(n[column]) and not (n[column] > 0 and float(n[column]).is_integer()):
+                raise fail(index, column, f"must be a positive whole number, got {row[column]!r}")
+        if row["outcome_type"] == "continuous":
+            arm_data = [
+                "mean_change_treatment",
+                "sd_treatment",
+                "mean_change_control",
+                "sd_control",
+            ]
+        else:
+            arm_data = ["events_treatment", "events_control"]
+        given = [c for c in arm_data if not np.isnan(n[c])]
+        if given and len(given) < len(arm_data):
+            lacking = [c for c in arm_data if c not in given]
+            raise fail(index, lacking[0], "is empty while other arm-level data are given")
+        if given:
+            for column in ("n_treatment", "n_control"):
+                if np.isnan(n[column]):
+                    raise fail(index, column, "is empty; arm-level data need the arm's size")
+        if row["outcome_type"] == "continuous" and given:
+            for column in ("sd_treatment", "sd_control"):
+                if not n[column] > 0:
+                    raise fail(index, column, f"must be greater than 0, got {row[column]!r}")
+        if row["outcome_type"] == "binary" and given:
+            for column, total in (
+                ("events_treatment", "n_treatment"),
+                ("events_control", "n_control"),
+            ):
+                if n[column] < 0 or not float(n[column]).is_integer():
+                    raise fail(
+                        index, column, f"must be a whole number of 0 or more, got {row[column]!r}"
+                    )
+                if n[column] > n[total]:
+                    raise fail(
+                        index, column, f"{int(n[column])} events exceed {total}={int(n[total])}"
+                    )
+        reported = ["reported_estimate", "reported_ci_low", "reported_ci_high"]
+        stated = [c for c in reported if not np.isnan(n[c])]
+        if stated and len(stated) < 3:
+            lacking = [c for c in reported if c not in stated]
+            raise fail(index, lacking[0], "is empty while the reported estimate is given")
+        if stated:
+            if not str(row.get("reported_measure", "")).strip():
+                raise fail(index, "reported_measure", "is empty while a reported estimate is given")
+            if not n["reported_ci_low"] <= n["reported_estimate"] <= n["reported_ci_high"]:
+                raise fail(index, "reported_estimate", "must lie within its confidence interval")
+        if not given and not stated:
+            raise fail(index, "outcome", "has neither arm-level data nor a reported estimate")
+    for column in NUMERIC_COLUMNS:
+        table[column] = numbers[column]
+    return table
+
+
+def effect_sizes(trials: pd.DataFrame, measure: str = "smd") -> pd.DataFrame:
+    """Per-row effect sizes from arm-level data, computed by statsmodels.
+
+    Parameters
+    ----------
+    trials
+        Rows of :func:`load_trials`; rows without the arm-level data the
+        measure needs are dropped.
+    measure
+        ``"smd"`` (Hedges' g from mean changes and SDs, positive when the
+        treatment arm improved more, that is fell further on a depression
+        scale), ``"log_rr"``, ``"log_or"`` or ``"rd"`` (from events; positive
+        when the treatment arm had more events, such as responders).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows used, with columns ``effect``, ``variance``, ``ci_low`` and
+        ``ci_high`` (95 %).
+    """
+    if measure not in MEASURES:
+        raise ValueError(f"measure must be one of {sorted(MEASURES)}, got {measure!r}")
+    if measure == "smd":
+        usable = trials[
+            trials["outcome_type"].eq("continuous") & trials["sd_treatment"].notna()
+        ].copy()
+        # A fall on a symptom scale is improvement: control minus treatment is positive
+        # when the treatment arm improved more.
+        effect, variance = effectsize_smd(
+            usable["mean_change_control"].to_numpy(float),
+            usable["sd_control"].to_numpy(float),
+            usable["n_control"].to_numpy(float),
+            usable["mean_change_treatment"].to_numpy(float),
+            usable["sd_treatment"].to_numpy(float),
+            usable["n_treatment"].to_numpy(float),
+        )
+    else:
+        usable = trials[
+            trials["outcome_type"].eq("binary")
+            & trials["events_treatment"].notna()
+            & trials["events_control"].notna()
+        ].copy()
+        statistic = {"log_rr": "risk-ratio", "log_or": "odds-ratio", "rd": "diff"}[measure]
+        # A zero cell makes a log ratio infinite: add 0.5 to every cell of such a trial.
+        zero = (
+            usable[["events_treatment", "events_control"]].eq(0).any(axis=1)
+            | usable["events_treatment"].eq(usable["n_treatment"])
+            | usable["events_control"].eq(usable["n_control"])
+        )
+        correction = np.where(zero & (measure != "rd"), 0.5, 0.0)
+        effect, variance = effectsize_2proportions(
+            usable["events_treatment"].to_numpy(float) + correction,
+            usable["n_treatment"].to_numpy(float) + 2 * correction,
+            usable["events_control"].to_numpy(float) + correction,
+            usable["n_control"].to_numpy(float) + 2 * correction,
+            statistic=statistic,
+        )
+    usable["effect"] = effect
+    usable["variance"] = variance
+    usable.attrs["measure"] = measure
+    half_width = 1.959963984540054 * np.sqrt(usable["variance"])
+    usable["ci_low"] = usable["effect"] - half_width
+    usable["ci_high"] = usable["effect"] + half_width
+    return usable
+
+
+@dataclass(frozen=True)
+class PooledEffect:
+    """A random-effects pooled estimate and its heterogeneity."""
+
+    measure: str
+    estimate: float
+    ci_low: float
+    ci_high: float
+    tau2: float
+    i2: float
+    q: float
+    k: int
+    trials: tuple[str, ...]
+
+
+def pool(effects: pd.DataFrame) -> PooledEffect:
+    """Pool per-trial effects with a random-effects model (statsmodels).
+
+    The between-study variance is estimated by the Paule–Mandel method
+    (statsmodels' ``"iterated"``), which never goes below zero; statsmodels'
+    DerSimonian–Laird option does not truncate a negative estimate, so it is
+    not offered.
+
+    Parameters
+    ----------
+    effects
+        Output of :func:`effect_sizes` or :func:`reported_effects`, one row
+        per independent comparison.
+    """
+    if len(effects) == 0:
+        raise ValueError("effects is empty; select at least one comparison to pool")
+    measure = effects.attrs.get("measure", "")
+    names = tuple(effects["trial"])
+    if len(effects) == 1:
+        # One comparison pools to itself, with no heterogeneity to estimate.
+        row = effects.iloc[0]
+        return PooledEffect(
+            measure,
+            float(row["effect"]),
+            float(row["ci_low"]),
+            float(row["ci_high"]),
+            0.0,
+            0.0,
+            0.0,
+            1,
+            names,
+        )
+    # statsmodels divides by Q, which is 0 when the studies agree exactly.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        result = combine_effects(
+            effects["effect"].to_numpy(float),
+            effects["variance"].to_numpy(float),
+            method_re="iterated",
+            row_names=list(names),
+        )
+    row = result.summary_frame().loc["random effect"]
+    return PooledEffect(
+        measure=measure,
+        estimate=float(row["eff"]),
+        ci_low=float(row["ci_low"]),
+        ci_high=float(row["ci_upp"]),
+        tau2=float(result.tau2),
+        i2=_i_squared(float(result.q), len(effects) - 1),
+        q=float(result.q),
+        k=len(effects),
+        trials=names,
+    )
+
+
+def _i_squared(q: float, df: int) -> float:
+    """I² = (Q − df) / Q, reported as 0 when Q does not exceed its degrees of freedom.
+
+    statsmodels' own ``i2`` divides by a Q that rounding can make a hair below
+    zero when the studies agree, so the conventional truncated form is used.
+    """
+    return (q - df) / q if q > df else 0.0
+
+
+def select(trials: pd.DataFrame, **criteria: str | Iterable[str]) -> pd.DataFrame:
+    """Rows whose columns match every criterion (a value or a list of values).
+
+    Unknown column names are an error, so a typo cannot silently select nothing.
+    """
+    mask = pd.Series(True, index=trials.index)
+    for column, wanted in criteria.items():
+        if column not in trials.columns:
+            raise ValueError(f"no column {column!r}; columns are {list(trials.columns)}")
+        values = [wanted] if isinstance(wanted, str) else list(wanted)
+        mask &= trials[column].isin(values)
+    return trials[mask]
+
+
+#: Normal quantile of a two-sided 95 % interval.
+Z_95 = 1.959963984540054
+
+
+def reported_effects(trials: pd.DataFrame) -> pd.DataFrame:
+    """Effects as the papers reported them, with variances recovered from their CIs.
+
+    Ratio measures (odds, risk and hazard ratios) are put on the log scale,
+    where their intervals are symmetric; differences stay as they are. This is
+    the generic inverse-variance input for pooling estimates that come without
+    arm-level data.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows with a reported estimate, with columns ``effect``, ``variance``,
+        ``ci_low``, ``ci_high`` and ``log_scale``.
+    """
+    rows = trials[trials["reported_estimate"].notna()].copy()
+    log_scale = rows["reported_measure"].str.contains("ratio")
+    estimate = rows["reported_estimate"].astype(float)
+    low = rows["reported_ci_low"].astype(float)
+    high = rows["reported_ci_high"].astype(float)
+    if (log_scale & ((low <= 0) | (estimate <= 0))).any():
+        bad = rows.loc[log_scale & ((low <= 0) | (estimate <= 0)), "trial"].tolist()
+        raise ValueError(f"ratio estimates and limits must be positive; check {bad}")
+    rows["log_scale"] = log_scale
+    rows["effect"] = np.where(log_scale, np.log(estimate.clip(lower=1e-300)), estimate)
+    rows["ci_low"] = np.where(log_scale, np.log(low.clip(lower=1e-300)), low)
+    rows["ci_high"] = np.where(log_scale, np.log(high.clip(lower=1e-300)), high)
+    rows["variance"] = ((rows["ci_high"] - rows["ci_low"]) / (2 * Z_95)) ** 2
+    measures = rows["reported_measure"].unique()
+    if len(measures) == 1:
+        rows.attrs["measure"] = measures[0]
+    else:
+        rows.attrs["measure"] = "ratio (log scale)" if log_scale.all() else "difference"
+        if log_scale.any() and not log_scale.all():
+            rows.attrs["measure"] = "mixed ratios and differences (do not pool)"
+    return rows
+
+
+def leave_one_out(effects: pd.DataFrame) -> pd.DataFrame:
+    """The pooled estimate with each comparison left out in turn.
+
+    Returns one row per left-out trial with its ``estimate``, ``ci_low``,
+    ``ci_high``, ``tau2`` and ``i2``.
+    """
+    if len(effects) < 3:
+        raise ValueError(f"leave-one-out needs at least 3 comparisons, got {len(effects)}")
+    rows = []
+    for position, name in enumerate(effects["trial"]):
+        rest = effects.drop(effects.index[position])
+        rest.attrs = dict(effects.attrs)
+        pooled = pool(rest)
+        rows.append(
+            {
+                "left_out": name,
+                "estimate": pooled.estimate,
+                "ci_low": pooled.ci_low,
+                "ci_high": pooled.ci_high,
+                "tau2": pooled.tau2,
+                "i2": pooled.i2,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class EggerTest:
+    """Egger's regression test for small-study effects."""
+
+    intercept: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    k: int
+
+
+def egger_test(effects: pd.DataFrame) -> EggerTest:
+    """Regress effect / SE on 1 / SE (ordinary least squares, statsmodels); an
+    intercept far from 0 suggests that small studies report different effects.
+
+    With fewer than 10 comparisons the test has little power, and a
+    non-significant result says little.
+    """
+    import statsmodels.api as sm
+
+    if len(effects) < 3:
+        raise ValueError(f"Egger's test needs at least 3 comparisons, got {len(effects)}")
+    se = np.sqrt(effects["variance"].to_numpy(float))
+    model = sm.OLS(effects["effect"].to_numpy(float) / se, sm.add_constant(1 / se)).fit()
+    low, high = model.conf_int()[0]
+    return EggerTest(
+        intercept=float(model.params[0]),
+        ci_low=float(low),
+        ci_high=float(high),
+        p_value=float(model.pvalues[0]),
+        k=len(effects),
+    )

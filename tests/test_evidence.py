@@ -1,0 +1,322 @@
+"""The trial dataset, its loader, per-trial effects and pooling."""
+
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import ROOT
+from ketamine_course.evidence import (
+    NUMERIC_COLUMNS,
+    REQUIRED_COLUMNS,
+    TrialDataError,
+    effect_sizes,
+    egger_test,
+    leave_one_out,
+    load_trials,
+    pool,
+    reported_effects,
+    select,
+)
+
+COLUMNS = [*REQUIRED_COLUMNS, "doi", *[c for c in NUMERIC_COLUMNS if c not in REQUIRED_COLUMNS]]
+
+
+def row(**values) -> dict[str, str]:
+    base = {column: "" for column in COLUMNS}
+    base.update(
+        trial="Example",
+        citation_key="example2000",
+        doi="10.1000/example",
+        design="parallel",
+        population="treatment-resistant depression",
+        drug="racemic ketamine",
+        route="intravenous",
+        comparator="saline",
+        outcome="MADRS",
+        outcome_type="continuous",
+        time_point="24 h",
+        n_treatment="20",
+        n_control="20",
+        source_location="Table 2",
+    )
+    base.update({k: str(v) for k, v in values.items()})
+    return base
+
+
+COLUMNS.append("reported_measure")
+
+
+def write_csv(tmp_path, rows) -> str:
+    path = tmp_path / "trials.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return str(path)
+
+
+def continuous(name, mean_t, sd_t, n_t, mean_c, sd_c, n_c):
+    return row(
+        trial=name,
+        mean_change_treatment=mean_t,
+        sd_treatment=sd_t,
+        n_treatment=n_t,
+        mean_change_control=mean_c,
+        sd_control=sd_c,
+        n_control=n_c,
+    )
+
+
+def test_the_course_dataset_loads_and_every_row_has_a_source():
+    trials = load_trials()
+    assert len(trials) >= 1
+    assert trials["citation_key"].str.strip().ne("").all()
+    assert trials["source_location"].str.strip().ne("").all()
+
+
+def test_every_citation_key_is_in_the_bibliography():
+    bib = (ROOT / "book" / "references.bib").read_text()
+    for key in load_trials()["citation_key"].unique():
+        assert "{" + key + "," in bib, key
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"n_control": "0"}, r"row 2, column 'n_control': must be a positive whole number"),
+        ({}, r"row 2, column 'outcome': has neither arm-level data nor a reported estimate"),
+        (
+            {
+                "reported_measure": "mean difference",
+                "reported_estimate": "5",
+                "reported_ci_low": "-1",
+                "reported_ci_high": "2",
+            },
+            r"row 2, column 'reported_estimate': must lie within its confidence interval",
+        ),
+        (
+            {"reported_measure": "mean difference", "reported_estimate": "1"},
+            r"row 2, column 'reported_ci_low': is empty while the reported estimate is given",
+        ),
+        (
+            {
+                "outcome_type": "binary",
+                "events_treatment": "5",
+                "events_control": "3",
+                "n_control": "",
+            },
+            r"row 2, column 'n_control': is empty; arm-level data need the arm's size",
+        ),
+        ({"n_treatment": "12.5"}, r"row 2, column 'n_treatment': must be a positive whole number"),
+        ({"n_treatment": "twenty"}, r"row 2, column 'n_treatment': 'twenty' is not a number"),
+        ({"source_location": ""}, r"row 2, column 'source_location': is empty"),
+        ({"outcome_type": "ordinal"}, r"row 2, column 'outcome_type': must be one of"),
+        (
+            {
+                "mean_change_treatment": "-10",
+                "sd_treatment": "0",
+                "mean_change_control": "-5",
+                "sd_control": "8",
+            },
+            r"row 2, column 'sd_treatment': must be greater than 0",
+        ),
+        (
+            {"mean_change_treatment": "-10", "sd_treatment": "5"},
+            r"row 2, column 'mean_change_control': is empty while other arm-level data",
+        ),
+        (
+            {"outcome_type": "binary", "events_treatment": "25", "events_control": "3"},
+            r"row 2, column 'events_treatment': 25 events exceed n_treatment=20",
+        ),
+    ],
+)
+def test_a_broken_row_is_named_with_its_column(tmp_path, change, message):
+    path = write_csv(tmp_path, [row(**change)])
+    with pytest.raises(TrialDataError, match=message):
+        load_trials(path)
+
+
+def test_a_missing_column_is_named(tmp_path):
+    path = tmp_path / "trials.csv"
+    path.write_text("trial,citation_key\nA,a2000\n")
+    with pytest.raises(TrialDataError, match="lacks the column"):
+        load_trials(str(path))
+
+
+def test_standardized_mean_difference_matches_hedges_g(tmp_path):
+    # Treatment fell 15 points, control 5, both SD 10, 20 per arm: Cohen's d = 1.0 and
+    # Hedges' correction 1 - 3 / (4 * 38 - 1) gives g = 0.98013.
+    trials = load_trials(write_csv(tmp_path, [continuous("A", -15, 10, 20, -5, 10, 20)]))
+    effect = effect_sizes(trials, "smd")
+    assert effect["effect"].iloc[0] == pytest.approx(1 - 3 / (4 * 38 - 1), rel=1e-9)
+
+
+def test_risk_ratio_and_difference_of_responders(tmp_path):
+    binary = row(outcome_type="binary", events_treatment=12, events_control=6)
+    trials = load_trials(write_csv(tmp_path, [binary]))
+    assert np.exp(effect_sizes(trials, "log_rr")["effect"].iloc[0]) == pytest.approx(2.0)
+    assert effect_sizes(trials, "rd")["effect"].iloc[0] == pytest.approx(0.3)
+    odds = (12 / 8) / (6 / 14)
+    assert np.exp(effect_sizes(trials, "log_or")["effect"].iloc[0]) == pytest.approx(odds)
+
+
+def test_a_zero_cell_gets_a_continuity_correction(tmp_path):
+    binary = row(outcome_type="binary", events_treatment=5, events_control=0)
+    effect = effect_sizes(load_trials(write_csv(tmp_path, [binary])), "log_rr")
+    assert np.isfinite(effect["effect"].iloc[0])
+    assert np.exp(effect["effect"].iloc[0]) == pytest.approx((5.5 / 21) / (0.5 / 21))
+
+
+def frame_of(effects, variances) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "trial": [f"T{i}" for i in range(len(effects))],
+            "effect": effects,
+            "variance": variances,
+        }
+    )
+    frame["ci_low"] = frame["effect"] - 1.96 * np.sqrt(frame["variance"])
+    frame["ci_high"] = frame["effect"] + 1.96 * np.sqrt(frame["variance"])
+    return frame
+
+
+@given(st.floats(-3, 3), st.floats(0.001, 1))
+def test_pooling_one_study_returns_that_study(effect, variance):
+    pooled = pool(frame_of([effect], [variance]))
+    assert pooled.estimate == effect
+    assert (pooled.k, pooled.i2, pooled.tau2) == (1, 0.0, 0.0)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(st.tuples(st.floats(-2, 2), st.floats(0.01, 0.5)), min_size=2, max_size=8),
+    st.randoms(use_true_random=False),
+)
+def test_the_order_of_studies_does_not_matter(studies, random):
+    shuffled = list(studies)
+    random.shuffle(shuffled)
+    a = pool(frame_of(*zip(*studies)))
+    b = pool(frame_of(*zip(*shuffled)))
+    assert a.estimate == pytest.approx(b.estimate, abs=1e-9)
+    assert a.tau2 == pytest.approx(b.tau2, abs=1e-9)
+
+
+@given(st.floats(-2, 2), st.floats(0.01, 0.5), st.integers(2, 10))
+def test_identical_studies_have_no_heterogeneity(effect, variance, k):
+    pooled = pool(frame_of([effect] * k, [variance] * k))
+    assert pooled.i2 == pytest.approx(0.0, abs=1e-12)
+    assert pooled.tau2 == pytest.approx(0.0, abs=1e-12)
+    assert pooled.estimate == pytest.approx(effect)
+
+
+def test_pooling_nothing_and_bad_options_are_errors():
+    with pytest.raises(ValueError, match="effects is empty"):
+        pool(frame_of([], []))
+    with pytest.raises(ValueError, match="measure must be one of"):
+        effect_sizes(load_trials(), "hazard")
+
+
+def test_select_refuses_an_unknown_column():
+    trials = load_trials()
+    assert len(select(trials, comparator=list(trials["comparator"].unique()))) == len(trials)
+    with pytest.raises(ValueError, match="no column 'comparater'"):
+        select(trials, comparater="saline")
+
+
+# Grunebaum et al. (2018), Am J Psychiatry: SSI responders 55% vs 30%, odds ratio 2.85
+# (95% CI 1.14-7.15). The counts 22/40 and 12/40 are derived from the percentages.
+def test_grunebaum_odds_ratio_matches_the_paper():
+    trials = select(load_trials(), trial="Grunebaum 2018", outcome_type="binary")
+    effect = effect_sizes(trials, "log_or").iloc[0]
+    assert np.exp(effect["effect"]) == pytest.approx(2.85, abs=0.01)
+    assert np.exp(effect["ci_low"]) == pytest.approx(1.14, abs=0.01)
+    assert np.exp(effect["ci_high"]) == pytest.approx(7.15, abs=0.01)
+
+
+# Anand et al. (2023), N Engl J Med (ELEKT-D): response 55.4% vs 41.2%, difference 14.2
+# percentage points (95% CI 3.9 to 24.2). The paper's interval comes from its own model, so
+# a Wald interval from the derived counts is allowed 0.3 points.
+def test_elekt_d_risk_difference_matches_the_paper():
+    effect = effect_sizes(select(load_trials(), trial="ELEKT-D"), "rd").iloc[0] * 100
+    assert effect["effect"] == pytest.approx(14.2, abs=0.05)
+    assert effect["ci_low"] == pytest.approx(3.9, abs=0.3)
+    assert effect["ci_high"] == pytest.approx(24.2, abs=0.3)
+
+
+# Every count derived from a reported percentage must reproduce that percentage.
+@pytest.mark.parametrize(
+    ("trial", "treatment_pct", "control_pct"),
+    [
+        ("Su 2017 (0.5 mg/kg)", 45.8, 12.5),  # Su et al. 2017, abstract
+        ("Su 2017 (0.2 mg/kg)", 39.1, 12.5),
+        ("ESCAPE-TRD", 27.1, 17.6),  # Reif et al. 2023, abstract
+        ("SUSTAIN-1 (stable remitters)", 26.7, 45.3),  # Daly et al. 2019, abstract
+        ("SUSTAIN-1 (stable responders)", 25.8, 57.6),
+    ],
+)
+def test_counts_reproduce_the_published_percentages(trial, treatment_pct, control_pct):
+    row_ = select(load_trials(), trial=trial).iloc[0]
+    assert 100 * row_["events_treatment"] / row_["n_treatment"] == pytest.approx(
+        treatment_pct, abs=0.05
+    )
+    assert 100 * row_["events_control"] / row_["n_control"] == pytest.approx(control_pct, abs=0.05)
+
+
+def test_reported_estimates_have_a_measure_and_lie_in_their_intervals():
+    trials = load_trials()
+    reported = trials[trials["reported_estimate"].notna()]
+    assert len(reported) >= 5
+    assert reported["reported_measure"].str.strip().ne("").all()
+    assert (reported["reported_ci_low"] <= reported["reported_estimate"]).all()
+    assert (reported["reported_estimate"] <= reported["reported_ci_high"]).all()
+
+
+def test_reported_ratios_are_pooled_on_the_log_scale():
+    grunebaum = reported_effects(
+        select(load_trials(), trial="Grunebaum 2018", outcome_type="binary")
+    )
+    row_ = grunebaum.iloc[0]
+    assert row_["log_scale"]
+    assert row_["effect"] == pytest.approx(np.log(2.85))
+    assert (row_["ci_low"], row_["ci_high"]) == pytest.approx((np.log(1.14), np.log(7.15)))
+    # The standard error is the interval's width on the log scale over 2 x 1.96.
+    width = np.log(7.15) - np.log(1.14)
+    assert np.sqrt(row_["variance"]) == pytest.approx(width / (2 * 1.959963984540054))
+
+
+# Gastaldon et al. (2019), Epidemiol Psychiatr Sci: the three short-term esketamine trials
+# pooled to 4.08 MADRS points (95% CI 1.99 to 6.18) in favor of esketamine. The course pools
+# the reported least-squares differences; the authors used slightly different inputs, so the
+# estimate and limits are allowed 0.3 points.
+def test_pooled_transform_trials_match_the_published_meta_analysis():
+    trials = select(load_trials(), trial=["TRANSFORM-1 (56 mg)", "TRANSFORM-2", "TRANSFORM-3"])
+    pooled = pool(reported_effects(trials))
+    assert -pooled.estimate == pytest.approx(4.08, abs=0.3)
+    assert -pooled.ci_high == pytest.approx(1.99, abs=0.3)
+    assert -pooled.ci_low == pytest.approx(6.18, abs=0.3)
+    assert pooled.k == 3
+
+
+def test_leave_one_out_pools_the_rest_each_time():
+    effects = frame_of([0.1, 0.5, 0.9, 0.4], [0.05, 0.05, 0.05, 0.05])
+    table = leave_one_out(effects)
+    assert list(table["left_out"]) == ["T0", "T1", "T2", "T3"]
+    assert table.loc[2, "estimate"] == pytest.approx(pool(effects.drop(index=2)).estimate)
+    with pytest.raises(ValueError, match="at least 3 comparisons"):
+        leave_one_out(effects.iloc[:2])
+
+
+def test_egger_test_finds_an_asymmetry_built_into_the_data():
+    # Small studies (large variances) report larger effects: a positive intercept.
+    variances = np.array([0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.2])
+    effects = 0.2 + 1.5 * np.sqrt(variances)
+    result = egger_test(frame_of(effects, variances))
+    assert result.intercept == pytest.approx(1.5, abs=1e-9)
+    symmetric = egger_test(frame_of(np.full(10, 0.2), variances))
+    assert symmetric.intercept == pytest.approx(0.0, abs=1e-9)
