@@ -100,7 +100,7 @@ def _median_seconds(function, repeats: int = 7) -> float:
 
 def mechanism_frame_seconds() -> dict[str, dict[str, float]]:
     """Median model time and render time of one frame of each model-driven figure."""
-    from ketamine_course import circuit, pk_figures, receptors
+    from ketamine_course import circuit, evidence_figures, pk_figures, receptors
     from ketamine_course import mechanism_figures as figs
     from ketamine_course.interactive import Control, render_frames
 
@@ -183,6 +183,22 @@ def mechanism_frame_seconds() -> dict[str, dict[str, float]]:
             pk_figures.plot_block,
             Control("route", ["oral"]),
             pk_figures.describe_block,
+        ),
+    ]
+    cases += [
+        (
+            "esketamine forest",
+            lambda: evidence_figures.esketamine_effects("all five trials"),
+            evidence_figures.plot_esketamine_forest,
+            Control("subset", ["all five trials"]),
+            evidence_figures.describe_esketamine_forest,
+        ),
+        (
+            "events forest",
+            lambda: evidence_figures.binary_effects("risk ratio"),
+            evidence_figures.plot_binary_forest,
+            Control("measure", ["risk ratio"]),
+            evidence_figures.describe_binary_forest,
         ),
     ]
     results = {}

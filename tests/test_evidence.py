@@ -320,3 +320,22 @@ def test_egger_test_finds_an_asymmetry_built_into_the_data():
     assert result.intercept == pytest.approx(1.5, abs=1e-9)
     symmetric = egger_test(frame_of(np.full(10, 0.2), variances))
     assert symmetric.intercept == pytest.approx(0.0, abs=1e-9)
+
+
+def test_figure_choices_are_checked():
+    from ketamine_course import evidence_figures as figures
+
+    with pytest.raises(ValueError, match="subset must be one of"):
+        figures.esketamine_effects("everything")
+    with pytest.raises(ValueError, match="measure must be one of"):
+        figures.binary_effects("hazard ratio")
+    with pytest.raises(ValueError, match="view must be 'funnel plot' or 'leave one out'"):
+        figures.plot_sensitivity("galbraith")
+
+
+def test_the_events_figure_shows_every_binary_row_it_names():
+    from ketamine_course import evidence_figures as figures
+
+    effects = figures.binary_effects("risk ratio")
+    assert len(effects) == len(figures.BINARY_ROWS)
+    assert [label.split("\n")[0] for label in effects["trial"]] == list(figures.BINARY_ROWS)

@@ -22,6 +22,7 @@ ARTICLES_WITHOUT_DOI = {
     "clements1981pharmacokinetics",
     "popova2019efficacy",
     "reif2023esketamine",
+    "horowitz2020repeating",
 }
 # Official documents whose web address could not be confirmed; they are cited by title and date.
 DOCUMENTS_WITHOUT_URL: set[str] = set()

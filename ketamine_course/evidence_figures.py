@@ -1,0 +1,236 @@
+"""Figures of the clinical-evidence lesson: forest plots, a funnel plot and a
+leave-one-out plot, each with a function that writes its alt text."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from .evidence import (
+    PooledEffect,
+    effect_sizes,
+    leave_one_out,
+    load_trials,
+    pool,
+    reported_effects,
+    select,
+)
+from .style import MUTED, PALETTE
+
+#: Subsets of the esketamine-versus-placebo trials shown in the forest plot.
+ESKETAMINE_SETS: dict[str, list[str]] = {
+    "all five trials": [
+        "TRANSFORM-1 (56 mg)",
+        "TRANSFORM-2",
+        "TRANSFORM-3",
+        "ASPIRE I",
+        "ASPIRE II",
+    ],
+    "day 28 (TRANSFORM)": ["TRANSFORM-1 (56 mg)", "TRANSFORM-2", "TRANSFORM-3"],
+    "24 h (ASPIRE)": ["ASPIRE I", "ASPIRE II"],
+}
+
+
+def esketamine_effects(subset: str) -> pd.DataFrame:
+    """Reported MADRS differences (esketamine minus placebo) of one subset."""
+    if subset not in ESKETAMINE_SETS:
+        raise ValueError(f"subset must be one of {list(ESKETAMINE_SETS)}, got {subset!r}")
+    return reported_effects(select(load_trials(), trial=ESKETAMINE_SETS[subset]))
+
+
+def forest(
+    ax,
+    rows: pd.DataFrame,
+    pooled: PooledEffect | None,
+    *,
+    null: float,
+    log_scale: bool = False,
+) -> None:
+    """Draw a forest plot: one line per row (square sized by precision), a pooled diamond."""
+    transform = np.exp if log_scale else (lambda x: x)
+    n = len(rows)
+    y = np.arange(n, 0, -1, dtype=float)
+    weights = 1 / rows["variance"].to_numpy(float)
+    sizes = 30 + 120 * weights / weights.max()
+    for yi, (_, row), size in zip(y, rows.iterrows(), sizes):
+        ax.plot(
+            transform(np.array([row["ci_low"], row["ci_high"]])),
+            [yi, yi],
+            color=PALETTE["black"],
+            lw=1.2,
+        )
+        ax.scatter(
+            transform(row["effect"]), yi, s=size, marker="s", color=PALETTE["blue"], zorder=3
+        )
+    labels = list(rows["trial"])
+    if pooled is not None:
+        center, low, high = (transform(v) for v in (pooled.estimate, pooled.ci_low, pooled.ci_high))
+        ax.fill(
+            [low, center, high, center],
+            [0, 0.25, 0, -0.25],
+            color=PALETTE["vermillion"],
+            zorder=3,
+        )
+        labels.append(f"pooled (k = {pooled.k}, I² = {pooled.i2:.0%})")
+        y = np.append(y, 0.0)
+    ax.axvline(null, color=MUTED, lw=0.8, ls="--")
+    ax.set_yticks(y, labels)
+    ax.set_ylim(-0.8, n + 0.8)
+    if log_scale:
+        ax.set_xscale("log")
+
+
+def plot_esketamine_forest(subset: str) -> Figure:
+    """Esketamine versus placebo spray: reported MADRS differences and their pool."""
+    rows = esketamine_effects(subset)
+    pooled = pool(rows)
+    fig, ax = plt.subplots(figsize=(7.5, 3.2), layout="constrained")
+    forest(ax, rows, pooled, null=0.0)
+    ax.set(
+        xlabel="Difference in MADRS change, esketamine minus placebo (points)\n"
+        "← favors esketamine        favors placebo →",
+        xlim=(-10, 3),
+        title=f"Esketamine nasal spray vs placebo spray: {subset}",
+    )
+    return fig
+
+
+def describe_esketamine_forest(subset: str) -> str:
+    """Alt text of :func:`plot_esketamine_forest`."""
+    rows = esketamine_effects(subset)
+    pooled = pool(rows)
+    each = "; ".join(
+        f"{r.trial} {r.effect:.1f} ({r.ci_low:.1f} to {r.ci_high:.1f})" for r in rows.itertuples()
+    )
+    return (
+        f"Forest plot of reported MADRS differences, esketamine minus placebo, {subset}: {each}. "
+        f"Pooled by random effects: {pooled.estimate:.1f} points "
+        f"({pooled.ci_low:.1f} to {pooled.ci_high:.1f}), I² {pooled.i2:.0%}."
+    )
+
+
+#: Binary outcomes shown in the second forest plot, in display order.
+BINARY_ROWS = (
+    "Su 2017 (0.5 mg/kg)",
+    "Grunebaum 2018",
+    "ELEKT-D",
+    "ESCAPE-TRD",
+    "SUSTAIN-1 (stable remitters)",
+    "SUSTAIN-1 (stable responders)",
+)
+BINARY_MEASURES = {
+    "risk ratio": ("log_rr", 1.0, True),
+    "odds ratio": ("log_or", 1.0, True),
+    "risk difference": ("rd", 0.0, False),
+}
+
+
+def binary_effects(measure: str) -> pd.DataFrame:
+    """Effects of the binary rows, computed from their arm-level counts."""
+    if measure not in BINARY_MEASURES:
+        raise ValueError(f"measure must be one of {list(BINARY_MEASURES)}, got {measure!r}")
+    code = BINARY_MEASURES[measure][0]
+    rows = select(load_trials(), trial=list(BINARY_ROWS), outcome_type="binary")
+    effects = effect_sizes(rows, code).set_index("trial").loc[list(BINARY_ROWS)].reset_index()
+    effects["trial"] = [
+        f"{r.trial}\n{r.outcome.split(' (')[0]} vs {r.comparator.split(' plus')[0]}"
+        for r in effects.itertuples(index=False)
+    ]
+    return effects
+
+
+def plot_binary_forest(measure: str) -> Figure:
+    """Response, remission and relapse by trial, not pooled: the comparisons differ."""
+    _, null, log_scale = BINARY_MEASURES[measure]
+    rows = binary_effects(measure)
+    fig, ax = plt.subplots(figsize=(7.5, 4.2), layout="constrained")
+    forest(ax, rows, None, null=null, log_scale=log_scale)
+    ax.tick_params(axis="y", labelsize=7.5)
+    ax.set(
+        xlabel=f"{measure.capitalize()}, ketamine or esketamine vs comparator (95% CI)",
+        title="Events by trial, not pooled: outcomes and comparators differ",
+    )
+    if log_scale:
+        ax.set_xlim(0.1, 40)
+        ticks = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20]
+        ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+        ax.minorticks_off()
+    else:
+        ax.set_xlim(-0.6, 0.8)
+    return fig
+
+
+def describe_binary_forest(measure: str) -> str:
+    """Alt text of :func:`plot_binary_forest`."""
+    _, _, log_scale = BINARY_MEASURES[measure]
+    rows = binary_effects(measure)
+
+    def show(value: float) -> str:
+        return f"{np.exp(value):.2f}" if log_scale else f"{value:+.2f}"
+
+    each = "; ".join(
+        f"{r.trial} {show(r.effect)} ({show(r.ci_low)} to {show(r.ci_high)})"
+        for r in rows.itertuples()
+    )
+    return f"Forest plot of {measure}s computed from each trial's counts, not pooled: {each}."
+
+
+def plot_sensitivity(view: str) -> Figure:
+    """The five esketamine trials: a funnel plot, or the pool with each trial left out."""
+    rows = esketamine_effects("all five trials")
+    pooled = pool(rows)
+    fig, ax = plt.subplots(figsize=(7.5, 3.2), layout="constrained")
+    if view == "funnel plot":
+        se = np.sqrt(rows["variance"].to_numpy(float))
+        grid = np.linspace(0, se.max() * 1.2, 50)
+        ax.plot(pooled.estimate - 1.96 * grid, grid, color=MUTED, ls="--", lw=0.8)
+        ax.plot(pooled.estimate + 1.96 * grid, grid, color=MUTED, ls="--", lw=0.8)
+        ax.axvline(pooled.estimate, color=PALETTE["vermillion"], lw=1)
+        ax.scatter(rows["effect"], se, color=PALETTE["blue"], zorder=3)
+        for r, s in zip(rows.itertuples(), se):
+            ax.annotate(
+                r.trial, (r.effect, s), xytext=(5, 0), textcoords="offset points", fontsize=8
+            )
+        ax.invert_yaxis()
+        ax.set(
+            xlabel="Difference in MADRS change (points)",
+            ylabel="Standard error",
+            xlim=(-8, 0),
+            title="Funnel plot: five trials are too few to judge asymmetry",
+        )
+    elif view == "leave one out":
+        table = leave_one_out(rows)
+        y = np.arange(len(table), 0, -1)
+        for yi, r in zip(y, table.itertuples()):
+            ax.plot([r.ci_low, r.ci_high], [yi, yi], color=PALETTE["black"], lw=1.2)
+            ax.plot(r.estimate, yi, "s", color=PALETTE["blue"])
+        ax.axvspan(pooled.ci_low, pooled.ci_high, color=PALETTE["vermillion"], alpha=0.15, lw=0)
+        ax.axvline(pooled.estimate, color=PALETTE["vermillion"], lw=1)
+        ax.set_yticks(y, [f"without {name}" for name in table["left_out"]])
+        ax.set(
+            xlabel="Pooled difference in MADRS change (points)",
+            xlim=(-8, 0),
+            title="Leave one out: the pool barely moves",
+        )
+    else:
+        raise ValueError(f"view must be 'funnel plot' or 'leave one out', got {view!r}")
+    return fig
+
+
+def describe_sensitivity(view: str) -> str:
+    """Alt text of :func:`plot_sensitivity`."""
+    rows = esketamine_effects("all five trials")
+    if view == "funnel plot":
+        return (
+            "Funnel plot of the five esketamine trials: reported MADRS difference against its "
+            "standard error, with the pooled estimate and dashed 95% limits. All five lie close "
+            "together inside the funnel."
+        )
+    table = leave_one_out(rows)
+    return (
+        "Leave-one-out analysis of the five esketamine trials: the pooled MADRS difference "
+        f"ranges from {table['estimate'].min():.2f} to {table['estimate'].max():.2f} points "
+        "as each trial is left out in turn."
+    )
