@@ -21,6 +21,8 @@ from .style import MUTED, PALETTE
 
 #: Subsets of the esketamine-versus-placebo trials shown in the forest plot.
 ESKETAMINE_SETS: dict[str, list[str]] = {
+    "day 28 (TRANSFORM)": ["TRANSFORM-1 (56 mg)", "TRANSFORM-2", "TRANSFORM-3"],
+    "24 h (ASPIRE)": ["ASPIRE I", "ASPIRE II"],
     "all five trials": [
         "TRANSFORM-1 (56 mg)",
         "TRANSFORM-2",
@@ -28,8 +30,6 @@ ESKETAMINE_SETS: dict[str, list[str]] = {
         "ASPIRE I",
         "ASPIRE II",
     ],
-    "day 28 (TRANSFORM)": ["TRANSFORM-1 (56 mg)", "TRANSFORM-2", "TRANSFORM-3"],
-    "24 h (ASPIRE)": ["ASPIRE I", "ASPIRE II"],
 }
 
 
