@@ -16,8 +16,8 @@ exceeded.
   the time to render that frame as well (model, matplotlib and SVG; reported).
 - Frame switch latency: in Chromium, from clicking a control to the new frame
   being visible (median of several switches).
-- Page weight: every byte a page and its assets transfer, each response body
-  gzip-compressed as a static host would serve it.
+- Page weight: every file of the book a page requests in Chromium (the page and its assets),
+  each gzip-compressed as a static host would serve it.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -217,8 +218,28 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
-def _record_body(bodies: list[bytes], request) -> None:
-    bodies.append(request.response().body())
+def _served_file(url: str) -> Path | None:
+    """The file of the built book behind a local URL (None for data: URIs and the like)."""
+    path = urllib.parse.urlparse(url).path
+    if not path:
+        return None
+    file = HTML / urllib.parse.unquote(path).lstrip("/")
+    return file if file.is_file() else None
+
+
+def page_weight(urls: set[str]) -> int:
+    """Bytes a static host serving gzip would send for these URLs.
+
+    Sizes come from the files on disk rather than from response bodies, which
+    Playwright may not have delivered yet when the page goes quiet.
+    """
+    total = 0
+    for url in urls:
+        file = _served_file(url)
+        if file is not None:
+            body = file.read_bytes()
+            total += min(len(body), len(gzip.compress(body, 6)))
+    return total
 
 
 def browser_measurements() -> tuple[dict[str, int], float | None]:
@@ -239,11 +260,15 @@ def browser_measurements() -> tuple[dict[str, int], float | None]:
             for name in toc_files():
                 context = browser.new_context()
                 page = context.new_page()
-                bodies: list[bytes] = []
-                page.on("requestfinished", functools.partial(_record_body, bodies))
+                urls: set[str] = set()
+                page.on("request", lambda request, urls=urls: urls.add(request.url))
                 page.goto(f"{base}/{name}.html", wait_until="load")
                 page.wait_for_load_state("networkidle")
-                weights[name] = sum(min(len(b), len(gzip.compress(b, 6))) for b in bodies)
+                if page.locator(".kc-frame-figure").count():
+                    # Wait for the widget manager to draw, so its late requests are counted.
+                    page.wait_for_selector(".kc-frame-figure img.kc-frame", state="visible")
+                    page.wait_for_load_state("networkidle")
+                weights[name] = page_weight(urls)
                 if name == "notebooks/01_history":
                     latency = switch_latency(page)
                 context.close()
