@@ -16,6 +16,7 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 from statsmodels.stats.meta_analysis import (
     combine_effects,
     effectsize_2proportions,
@@ -431,3 +432,128 @@ def egger_test(effects: pd.DataFrame) -> EggerTest:
         p_value=float(model.pvalues[0]),
         k=len(effects),
     )
+
+
+def simulate_unblinded_trials(
+    true_smd: float,
+    expectancy_smd: float,
+    unblinded_fraction: float,
+    *,
+    n_per_arm: int = 40,
+    n_trials: int = 2000,
+    seed: int = 0,
+) -> tuple[NDArray, NDArray]:
+    """Observed effects of many simulated two-arm trials with imperfect blinding.
+
+    A conceptual model. Each patient's improvement is normal with SD 1; the
+    drug adds ``true_smd``. A share ``unblinded_fraction`` of patients in each
+    arm correctly guess their allocation, and expectations shift them: those
+    who know they got the drug improve by ``expectancy_smd / 2`` more, those
+    who know they got the control by as much less. On average the observed
+    effect grows by ``unblinded_fraction * expectancy_smd``.
+
+    Parameters
+    ----------
+    true_smd, expectancy_smd
+        Effects in standard-deviation units (finite; 0 or more for the
+        expectancy effect).
+    unblinded_fraction
+        Share of patients who correctly guess their arm, 0 to 1.
+    n_per_arm, n_trials
+        Trial size (2 to 10 000) and number of simulated trials (1 to 100 000).
+    seed
+        Seed of the random generator, so results are reproducible.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Hedges' g of each simulated trial, treatment minus control, and its
+        variance (both from statsmodels).
+    """
+    true = float(as_finite_number(true_smd, "true_smd"))
+    expectancy = float(as_finite_number(expectancy_smd, "expectancy_smd"))
+    if expectancy < 0:
+        raise ValueError(f"expectancy_smd must be 0 or more, got {expectancy_smd!r}")
+    fraction = float(as_finite_number(unblinded_fraction, "unblinded_fraction"))
+    if not 0 <= fraction <= 1:
+        raise ValueError(f"unblinded_fraction must be between 0 and 1, got {unblinded_fraction!r}")
+    if not (isinstance(n_per_arm, int) and 2 <= n_per_arm <= 10_000):
+        raise ValueError(f"n_per_arm must be a whole number from 2 to 10000, got {n_per_arm!r}")
+    if not (isinstance(n_trials, int) and 1 <= n_trials <= 100_000):
+        raise ValueError(f"n_trials must be a whole number from 1 to 100000, got {n_trials!r}")
+    rng = np.random.default_rng(seed)
+    shape = (n_trials, n_per_arm)
+    aware_treated = rng.random(shape) < fraction
+    aware_control = rng.random(shape) < fraction
+    treated = rng.normal(true, 1.0, shape) + aware_treated * expectancy / 2
+    control = rng.normal(0.0, 1.0, shape) - aware_control * expectancy / 2
+    g, variance = effectsize_smd(
+        treated.mean(axis=1),
+        treated.std(axis=1, ddof=1),
+        np.full(n_trials, n_per_arm),
+        control.mean(axis=1),
+        control.std(axis=1, ddof=1),
+        np.full(n_trials, n_per_arm),
+    )
+    return np.asarray(g), np.asarray(variance)
+
+
+def as_finite_number(value: float, name: str) -> float:
+    """``value`` as a finite float, or a ``ValueError`` naming ``name``."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    if not np.isfinite(number):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return number
+
+
+#: Columns of the evidence map.
+MAP_COLUMNS = (
+    "condition",
+    "formulation",
+    "comparator",
+    "trials",
+    "participants",
+    "outcome",
+    "effect",
+    "direction",
+    "certainty",
+    "citation_key",
+    "source_location",
+)
+
+
+def load_evidence_map(path: str | None = None) -> pd.DataFrame:
+    """The evidence map: one row per condition, formulation and comparator.
+
+    Each row summarizes a systematic review, a pooled analysis in the course
+    or a single trial, with its source. ``participants`` is empty where the
+    source does not state it. Errors name the row and column.
+    """
+    if path is None:
+        source = resources.files("ketamine_course") / "data" / "evidence_map.csv"
+        with resources.as_file(source) as file:
+            table = pd.read_csv(file, dtype=str, keep_default_na=False)
+    else:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in MAP_COLUMNS if c not in table.columns]
+    if missing:
+        raise TrialDataError(f"the evidence map lacks the column(s) {missing}")
+    for index, row in table.iterrows():
+        for column in MAP_COLUMNS:
+            if column != "participants" and not row[column].strip():
+                raise TrialDataError(f"row {index + 2}, column {column!r}: is empty")
+        for column in ("trials", "participants"):
+            value = row[column].strip()
+            if column == "participants" and not value:
+                continue
+            if not value.isdigit() or int(value) < 1:
+                raise TrialDataError(
+                    f"row {index + 2}, column {column!r}: must be a positive whole number, "
+                    f"got {value!r}"
+                )
+    table["trials"] = table["trials"].astype(int)
+    table["participants"] = pd.to_numeric(table["participants"]).astype("Int64")
+    return table

@@ -234,3 +234,169 @@ def describe_sensitivity(view: str) -> str:
         f"ranges from {table['estimate'].min():.2f} to {table['estimate'].max():.2f} points "
         "as each trial is left out in turn."
     )
+
+
+#: Fractions of patients guessing their arm shown in the unblinding figure.
+UNBLINDED_FRACTIONS = (0.0, 0.25, 0.5, 0.75, 1.0)
+#: Illustrative inputs of the unblinding figure, in standard-deviation units.
+UNBLINDING_TRUE_SMD = 0.0
+UNBLINDING_EXPECTANCY_SMD = 0.6
+UNBLINDING_N_PER_ARM = 40
+
+
+def unblinding_runs() -> dict[float, tuple[np.ndarray, np.ndarray]]:
+    from .evidence import simulate_unblinded_trials
+
+    return {
+        u: simulate_unblinded_trials(
+            UNBLINDING_TRUE_SMD,
+            UNBLINDING_EXPECTANCY_SMD,
+            u,
+            n_per_arm=UNBLINDING_N_PER_ARM,
+            n_trials=2000,
+        )
+        for u in UNBLINDED_FRACTIONS
+    }
+
+
+def significant_share(g: np.ndarray, variance: np.ndarray) -> float:
+    """Share of simulated trials whose 95 % interval excludes zero in the drug's favor."""
+    return float(np.mean(g - 1.959963984540054 * np.sqrt(variance) > 0))
+
+
+def plot_unblinding(unblinded_fraction: float, runs=None) -> Figure:
+    """Observed effects of a drug with no true effect, as blinding fails."""
+    runs = runs or unblinding_runs()
+    g, variance = runs[unblinded_fraction]
+    fig, (left, right) = plt.subplots(
+        1, 2, figsize=(7.5, 3.0), layout="constrained", width_ratios=(1.4, 1)
+    )
+    left.hist(g, bins=np.linspace(-0.8, 1.4, 45), color=PALETTE["sky_blue"], edgecolor="white")
+    left.axvline(UNBLINDING_TRUE_SMD, color=PALETTE["black"], lw=1.5, ls="--")
+    left.axvline(g.mean(), color=PALETTE["vermillion"], lw=2)
+    top = left.get_ylim()[1]
+    box = {"facecolor": "white", "edgecolor": "none", "pad": 1}
+    left.text(-0.05, top * 0.92, "true effect", ha="right", fontsize=8, bbox=box)
+    left.text(
+        g.mean() + 0.05,
+        top * 0.92,
+        "average observed",
+        color=PALETTE["vermillion"],
+        fontsize=8,
+        bbox=box,
+    )
+    left.set(
+        xlabel="Observed effect (Hedges' g)",
+        ylabel="Simulated trials",
+        title=f"{unblinded_fraction:.0%} of patients guess their arm",
+    )
+    shares = [significant_share(*runs[u]) for u in UNBLINDED_FRACTIONS]
+    right.plot(
+        [100 * u for u in UNBLINDED_FRACTIONS], [100 * s for s in shares], "o-", color=MUTED, ms=4
+    )
+    right.plot(
+        [100 * unblinded_fraction],
+        [100 * significant_share(g, variance)],
+        "o",
+        ms=10,
+        mfc="none",
+        mec=PALETTE["vermillion"],
+        mew=2,
+    )
+    right.set(
+        xlabel="Patients who guess their arm (%)",
+        ylabel="Trials 'positive' (%)",
+        ylim=(0, 100),
+        title="A drug that does nothing",
+    )
+    return fig
+
+
+def describe_unblinding(unblinded_fraction: float, runs=None) -> str:
+    """Alt text of :func:`plot_unblinding`."""
+    runs = runs or unblinding_runs()
+    g, variance = runs[unblinded_fraction]
+    return (
+        f"Histogram of observed effects in 2000 simulated trials of a drug with no true effect, "
+        f"when {unblinded_fraction:.0%} of patients guess their arm and expectations shift "
+        f"their improvement by {UNBLINDING_EXPECTANCY_SMD} standard deviations: the average "
+        f"observed effect is {g.mean():.2f}, and {significant_share(g, variance):.1%} of trials "
+        f"find a significant benefit. The right panel shows that share rising with the "
+        f"fraction of patients who guess."
+    )
+
+
+#: Views of the evidence map figure.
+MAP_VIEWS = ("all rows", "depression", "beyond depression")
+
+
+def _map_rows(view: str) -> pd.DataFrame:
+    from .evidence import load_evidence_map
+
+    if view not in MAP_VIEWS:
+        raise ValueError(f"view must be one of {list(MAP_VIEWS)}, got {view!r}")
+    table = load_evidence_map()
+    depression = table["condition"].str.contains("depression")
+    if view == "depression":
+        return table[depression]
+    if view == "beyond depression":
+        return table[~depression]
+    return table
+
+
+def _short_label(row) -> str:
+    drug = "esketamine spray" if "esketamine" in row.formulation else "ketamine IV"
+    comparator = row.comparator.split(" with")[0]
+    return f"{row.condition}: {drug} vs {comparator} ({row.trials})"
+
+
+def _unclear(direction: str) -> bool:
+    return direction.startswith(("unclear", "conflicting"))
+
+
+def plot_evidence_map(view: str) -> Figure:
+    """Each row of the evidence map as a dot: participants, trials and direction."""
+    table = _map_rows(view)
+    y = np.arange(len(table), 0, -1)
+    fig, ax = plt.subplots(figsize=(7.5, 0.42 * len(table) + 1.6), layout="constrained")
+    for yi, row in zip(y, table.itertuples()):
+        unclear = _unclear(row.direction)
+        color = PALETTE["orange"] if unclear else PALETTE["blue"]
+        stated = pd.notna(row.participants)
+        ax.scatter(
+            row.participants if stated else 10,
+            yi,
+            s=30 + 30 * row.trials,
+            marker="D" if unclear else "o",
+            facecolor=color if stated else "none",
+            edgecolor=color,
+            linewidth=1.5,
+            zorder=3,
+        )
+    ax.set_xscale("log")
+    ticks = [10, 30, 100, 300, 1000]
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.minorticks_off()
+    ax.set_xlim(7, 1400)
+    ax.set_yticks(y, [_short_label(r) for r in table.itertuples()], fontsize=8)
+    ax.set_ylim(0.3, len(table) + 0.7)
+    ax.set(
+        xlabel="Participants (log scale; hollow marker at 10: not stated). Number of trials in "
+        "brackets.",
+        title=f"Evidence map, {view}: circles favor treatment; diamonds unclear or conflicting",
+    )
+    ax.title.set_fontsize(9)
+    return fig
+
+
+def describe_evidence_map(view: str) -> str:
+    """Alt text of :func:`plot_evidence_map`."""
+    parts = []
+    for r in _map_rows(view).itertuples():
+        people = (
+            "participants not stated"
+            if pd.isna(r.participants)
+            else f"{r.participants} participants"
+        )
+        parts.append(f"{_short_label(r)} trials, {people}, {r.direction}")
+    return f"Evidence map, {view}: " + "; ".join(parts) + "."

@@ -339,3 +339,54 @@ def test_the_events_figure_shows_every_binary_row_it_names():
     effects = figures.binary_effects("risk ratio")
     assert len(effects) == len(figures.BINARY_ROWS)
     assert [label.split("\n")[0] for label in effects["trial"]] == list(figures.BINARY_ROWS)
+
+
+def test_the_evidence_map_loads_with_a_source_on_every_row():
+    from ketamine_course.evidence import load_evidence_map
+
+    table = load_evidence_map()
+    assert len(table) >= 8
+    assert table["citation_key"].str.strip().ne("").all()
+    assert (table["trials"] >= 1).all()
+    bib = (ROOT / "book" / "references.bib").read_text()
+    assert all("{" + key + "," in bib for key in table["citation_key"])
+
+
+def test_a_broken_evidence_map_row_is_named(tmp_path):
+    from ketamine_course.evidence import MAP_COLUMNS, load_evidence_map
+
+    path = tmp_path / "map.csv"
+    values = {c: "x" for c in MAP_COLUMNS} | {"trials": "0", "participants": "10"}
+    path.write_text(",".join(MAP_COLUMNS) + "\n" + ",".join(values[c] for c in MAP_COLUMNS) + "\n")
+    with pytest.raises(TrialDataError, match=r"row 2, column 'trials': must be a positive whole"):
+        load_evidence_map(str(path))
+
+
+def test_unblinding_shifts_a_null_effect_by_the_guessing_share():
+    from ketamine_course.evidence import simulate_unblinded_trials
+
+    blind, _ = simulate_unblinded_trials(0.0, 0.6, 0.0, n_trials=4000)
+    half, _ = simulate_unblinded_trials(0.0, 0.6, 0.5, n_trials=4000)
+    full, _ = simulate_unblinded_trials(0.0, 0.6, 1.0, n_trials=4000)
+    assert blind.mean() == pytest.approx(0.0, abs=0.02)
+    assert half.mean() == pytest.approx(0.3, abs=0.02)
+    assert full.mean() == pytest.approx(0.6, abs=0.03)
+    again, _ = simulate_unblinded_trials(0.0, 0.6, 0.5, n_trials=4000)
+    assert (again == half).all()  # seeded: the same trials every run
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"unblinded_fraction": 1.5}, "unblinded_fraction must be between 0 and 1"),
+        ({"expectancy_smd": -0.1}, "expectancy_smd must be 0 or more"),
+        ({"true_smd": float("nan")}, "true_smd must be finite"),
+        ({"n_per_arm": 1}, "n_per_arm must be a whole number from 2 to 10000"),
+    ],
+)
+def test_bad_simulation_input_names_the_argument(kwargs, message):
+    from ketamine_course.evidence import simulate_unblinded_trials
+
+    arguments = {"true_smd": 0.0, "expectancy_smd": 0.6, "unblinded_fraction": 0.5} | kwargs
+    with pytest.raises(ValueError, match=message):
+        simulate_unblinded_trials(**arguments)
