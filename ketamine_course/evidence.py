@@ -137,10 +137,10 @@ def load_trials(path: str | None = None) -> pd.DataFrame:
         if given and len(given) < len(arm_data):
             lacking = [c for c in arm_data if c not in given]
             raise fail(index, lacking[0], "is empty while other arm-level data are given")
-        if given:
-            for column in ("n_treatment", "n_control"):
-                if np.isnan(n[column]):
-                    raise fail(index, column, "is empty; arm-level data need the arm's size")
+        if given and (np.isnan(n["n_treatment"]) or np.isnan(n["n_control"])):
+            # Arm data whose arm sizes could not be confirmed are kept but cannot be pooled.
+            if not str(row.get("notes", "")).strip():
+                raise fail(index, "notes", "must say why arm-level data come without arm sizes")
         if row["outcome_type"] == "continuous" and given:
             for column in ("sd_treatment", "sd_control"):
                 if not n[column] > 0:
@@ -168,8 +168,10 @@ def load_trials(path: str | None = None) -> pd.DataFrame:
                 raise fail(index, "reported_measure", "is empty while a reported estimate is given")
             if not n["reported_ci_low"] <= n["reported_estimate"] <= n["reported_ci_high"]:
                 raise fail(index, "reported_estimate", "must lie within its confidence interval")
-        if not given and not stated:
-            raise fail(index, "outcome", "has neither arm-level data nor a reported estimate")
+        if not given and not stated and not str(row.get("notes", "")).strip():
+            raise fail(
+                index, "notes", "must say why the row has neither arm-level data nor an estimate"
+            )
     for column in NUMERIC_COLUMNS:
         table[column] = numbers[column]
     return table
@@ -199,7 +201,10 @@ def effect_sizes(trials: pd.DataFrame, measure: str = "smd") -> pd.DataFrame:
         raise ValueError(f"measure must be one of {sorted(MEASURES)}, got {measure!r}")
     if measure == "smd":
         usable = trials[
-            trials["outcome_type"].eq("continuous") & trials["sd_treatment"].notna()
+            trials["outcome_type"].eq("continuous")
+            & trials["sd_treatment"].notna()
+            & trials["n_treatment"].notna()
+            & trials["n_control"].notna()
         ].copy()
         # A fall on a symptom scale is improvement: control minus treatment is positive
         # when the treatment arm improved more.
@@ -216,6 +221,8 @@ def effect_sizes(trials: pd.DataFrame, measure: str = "smd") -> pd.DataFrame:
             trials["outcome_type"].eq("binary")
             & trials["events_treatment"].notna()
             & trials["events_control"].notna()
+            & trials["n_treatment"].notna()
+            & trials["n_control"].notna()
         ].copy()
         statistic = {"log_rr": "risk-ratio", "log_or": "odds-ratio", "rd": "diff"}[measure]
         # A zero cell makes a log ratio infinite: add 0.5 to every cell of such a trial.

@@ -50,6 +50,7 @@ def row(**values) -> dict[str, str]:
 
 
 COLUMNS.append("reported_measure")
+COLUMNS.append("notes")
 
 
 def write_csv(tmp_path, rows) -> str:
@@ -90,7 +91,7 @@ def test_every_citation_key_is_in_the_bibliography():
     ("change", "message"),
     [
         ({"n_control": "0"}, r"row 2, column 'n_control': must be a positive whole number"),
-        ({}, r"row 2, column 'outcome': has neither arm-level data nor a reported estimate"),
+        ({}, r"row 2, column 'notes': must say why the row has neither arm-level data nor"),
         (
             {
                 "reported_measure": "mean difference",
@@ -111,7 +112,7 @@ def test_every_citation_key_is_in_the_bibliography():
                 "events_control": "3",
                 "n_control": "",
             },
-            r"row 2, column 'n_control': is empty; arm-level data need the arm's size",
+            r"row 2, column 'notes': must say why arm-level data come without arm sizes",
         ),
         ({"n_treatment": "12.5"}, r"row 2, column 'n_treatment': must be a positive whole number"),
         ({"n_treatment": "twenty"}, r"row 2, column 'n_treatment': 'twenty' is not a number"),
@@ -390,3 +391,12 @@ def test_bad_simulation_input_names_the_argument(kwargs, message):
     arguments = {"true_smd": 0.0, "expectancy_smd": 0.6, "unblinded_fraction": 0.5} | kwargs
     with pytest.raises(ValueError, match=message):
         simulate_unblinded_trials(**arguments)
+
+
+def test_rows_without_arm_sizes_are_kept_but_not_pooled(tmp_path):
+    documented = continuous("Documented", -18, 12, "", -6, 10, "")
+    documented["notes"] = "arm sizes not reported in the abstract"
+    complete = continuous("Complete", -15, 10, 20, -5, 10, 20)
+    trials = load_trials(write_csv(tmp_path, [documented, complete]))
+    assert list(trials["trial"]) == ["Documented", "Complete"]
+    assert list(effect_sizes(trials, "smd")["trial"]) == ["Complete"]
