@@ -380,12 +380,13 @@ def plot_evidence_map(view: str) -> Figure:
     ax.set_xlim(7, 1400)
     ax.set_yticks(y, [_short_label(r) for r in table.itertuples()], fontsize=8)
     ax.set_ylim(0.3, len(table) + 0.7)
-    ax.set(
-        xlabel="Participants (log scale; hollow marker at 10: not stated). Number of trials in "
-        "brackets.",
-        title=f"Evidence map, {view}: circles favor treatment; diamonds unclear or conflicting",
+    ax.set_xlabel("Participants (log scale)")
+    fig.suptitle(
+        f"Evidence map, {view}\n"
+        "circles favor treatment; diamonds are unclear or conflicting\n"
+        "(n) = number of trials; hollow marker: participants not stated",
+        fontsize=9,
     )
-    ax.title.set_fontsize(9)
     return fig
 
 
