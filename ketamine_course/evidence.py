@@ -564,3 +564,33 @@ def load_evidence_map(path: str | None = None) -> pd.DataFrame:
     table["trials"] = table["trials"].astype(int)
     table["participants"] = pd.to_numeric(table["participants"]).astype("Int64")
     return table
+
+
+def load_pooled_estimates(path: str | None = None) -> pd.DataFrame:
+    """Published pooled estimates by drug, comparator and outcome, with their sources.
+
+    ``measure`` is ``"SMD"`` (negative favors the drug) or ``"OR"``; each row
+    gives the estimate, its 95 % CI, the number of trials and participants and
+    the certainty as the source states it. Errors name the row and column.
+    """
+    if path is None:
+        source = resources.files("ketamine_course") / "data" / "pooled_estimates.csv"
+        with resources.as_file(source) as file:
+            table = pd.read_csv(file, dtype=str, keep_default_na=False)
+    else:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for index, row in table.iterrows():
+        if row["measure"] not in ("SMD", "OR"):
+            raise TrialDataError(f"row {index + 2}, column 'measure': must be 'SMD' or 'OR'")
+        if not row["citation_key"].strip():
+            raise TrialDataError(f"row {index + 2}, column 'citation_key': is empty")
+        low, estimate, high = (float(row[c]) for c in ("ci_low", "estimate", "ci_high"))
+        if not low <= estimate <= high:
+            raise TrialDataError(
+                f"row {index + 2}, column 'estimate': must lie within its confidence interval"
+            )
+    for column in ("estimate", "ci_low", "ci_high"):
+        table[column] = table[column].astype(float)
+    for column in ("trials", "participants"):
+        table[column] = table[column].astype(int)
+    return table

@@ -77,7 +77,7 @@ def forest(
         y = np.append(y, 0.0)
     ax.axvline(null, color=MUTED, lw=0.8, ls="--")
     ax.set_yticks(y, labels)
-    ax.set_ylim(-0.8, n + 0.8)
+    ax.set_ylim(-0.8 if pooled is not None else 0.3, n + 0.8)
     if log_scale:
         ax.set_xscale("log")
 
@@ -401,3 +401,64 @@ def describe_evidence_map(view: str) -> str:
         )
         parts.append(f"{_short_label(r)} trials, {people}, {r.direction}")
     return f"Evidence map, {view}: " + "; ".join(parts) + "."
+
+
+#: Outcomes of the pooled-estimates figure.
+POOLED_OUTCOMES = ("depression score", "response", "remission")
+
+
+def pooled_rows(outcome: str) -> pd.DataFrame:
+    """Published pooled estimates for one outcome, ready for :func:`forest`."""
+    from .evidence import load_pooled_estimates
+
+    if outcome not in POOLED_OUTCOMES:
+        raise ValueError(f"outcome must be one of {list(POOLED_OUTCOMES)}, got {outcome!r}")
+    table = load_pooled_estimates()
+    table = table[table["outcome"] == outcome].copy()
+    log_scale = table["measure"].eq("OR").all()
+    transform = np.log if log_scale else (lambda x: x)
+    table["effect"] = transform(table["estimate"])
+    table["ci_low"] = transform(table["ci_low"])
+    table["ci_high"] = transform(table["ci_high"])
+    table["variance"] = ((table["ci_high"] - table["ci_low"]) / (2 * 1.959963984540054)) ** 2
+    table["trial"] = [
+        f"{r.drug} vs {r.comparator}\n{r.trials} trials, {r.participants} people, {r.time_point}"
+        for r in table.itertuples()
+    ]
+    table.attrs["log_scale"] = bool(log_scale)
+    return table
+
+
+def plot_pooled(outcome: str) -> Figure:
+    """Published pooled estimates by drug and comparator: the more active the control,
+    the smaller the effect."""
+    rows = pooled_rows(outcome)
+    log_scale = rows.attrs["log_scale"]
+    fig, ax = plt.subplots(figsize=(7.5, 0.75 * len(rows) + 1.4), layout="constrained")
+    forest(ax, rows, None, null=1.0 if log_scale else 0.0, log_scale=log_scale)
+    ax.tick_params(axis="y", labelsize=8)
+    if log_scale:
+        ax.set_xlim(0.4, 40)
+        ticks = [0.5, 1, 2, 5, 10, 20]
+        ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+        ax.minorticks_off()
+        ax.set_xlabel(f"Odds ratio of {outcome} (above 1 favors the drug)")
+    else:
+        ax.set_xlim(-1.5, 0.3)
+        ax.set_xlabel("Standardized mean difference (below 0 favors the drug)")
+    fig.suptitle(f"Published pooled estimates: {outcome}", fontsize=10)
+    return fig
+
+
+def describe_pooled(outcome: str) -> str:
+    """Alt text of :func:`plot_pooled`."""
+    from .evidence import load_pooled_estimates
+
+    table = load_pooled_estimates()
+    table = table[table["outcome"] == outcome]
+    parts = [
+        f"{r.drug} vs {r.comparator}: {r.measure} {r.estimate:g} ({r.ci_low:g} to {r.ci_high:g}), "
+        f"{r.trials} trials, certainty {r.certainty}"
+        for r in table.itertuples()
+    ]
+    return f"Forest plot of published pooled estimates for {outcome}: " + "; ".join(parts) + "."

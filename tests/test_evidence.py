@@ -400,3 +400,44 @@ def test_rows_without_arm_sizes_are_kept_but_not_pooled(tmp_path):
     trials = load_trials(write_csv(tmp_path, [documented, complete]))
     assert list(trials["trial"]) == ["Documented", "Complete"]
     assert list(effect_sizes(trials, "smd")["trial"]) == ["Complete"]
+
+
+# Dean et al. (2021), Cochrane CD011612, Summary of findings 1 and 2: response at 24 h,
+# OR 3.94 against placebo and 2.48 against midazolam; Papakostas et al. (2020): esketamine
+# SMD 0.36 (0.24 to 0.49), stored with the sign that makes negative favor the drug.
+def test_pooled_estimates_hold_the_published_values():
+    from ketamine_course.evidence import load_pooled_estimates
+
+    table = load_pooled_estimates().set_index(["drug", "comparator", "outcome"])
+    assert table.loc[("racemic ketamine", "placebo", "response"), "estimate"] == 3.94
+    assert table.loc[("racemic ketamine", "midazolam", "response"), "estimate"] == 2.48
+    esketamine = table.loc[("esketamine", "placebo spray", "depression score")]
+    assert (esketamine["estimate"], esketamine["ci_low"], esketamine["ci_high"]) == (
+        -0.36,
+        -0.49,
+        -0.24,
+    )
+
+
+def test_pooled_figure_rows_and_choices():
+    from ketamine_course import evidence_figures as figures
+
+    response = figures.pooled_rows("response")
+    assert response.attrs["log_scale"]
+    assert np.exp(response["effect"]).round(2).tolist() == [3.94, 2.48]
+    assert not figures.pooled_rows("depression score").attrs["log_scale"]
+    with pytest.raises(ValueError, match="outcome must be one of"):
+        figures.pooled_rows("relapse")
+
+
+def test_a_pooled_estimate_outside_its_interval_is_named(tmp_path):
+    from ketamine_course.evidence import load_pooled_estimates
+
+    path = tmp_path / "pooled.csv"
+    header = (
+        "drug,comparator,outcome,time_point,measure,estimate,ci_low,ci_high,trials,"
+        "participants,certainty,citation_key,source_location"
+    )
+    path.write_text(header + "\nk,p,response,24 h,OR,9.0,1.0,2.0,1,10,low,x2020,table\n")
+    with pytest.raises(TrialDataError, match=r"row 2, column 'estimate': must lie within"):
+        load_pooled_estimates(str(path))

@@ -23,6 +23,7 @@ ARTICLES_WITHOUT_DOI = {
     "popova2019efficacy",
     "reif2023esketamine",
     "horowitz2020repeating",
+    "papakostas2020efficacy",
 }
 # Official documents whose web address could not be confirmed; they are cited by title and date.
 DOCUMENTS_WITHOUT_URL: set[str] = set()
