@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import resources
 
 import numpy as np
 import pandas as pd
@@ -22,6 +21,8 @@ from statsmodels.stats.meta_analysis import (
     effectsize_2proportions,
     effectsize_smd,
 )
+
+from .datasets import read_table
 
 #: Columns every row must fill.
 REQUIRED_COLUMNS = (
@@ -87,15 +88,11 @@ def load_trials(path: str | None = None) -> pd.DataFrame:
         Naming the first row (as numbered in the file, header = line 1) and
         column that breaks a rule: a missing column or value, a number that is
         not a number, a count that is not positive, a standard deviation that
-        is not positive, more events than participants, or outcome data that do
-        not match the outcome type.
+        is not positive, more events than participants, a reported estimate
+        without its confidence interval (or outside it), or a row whose arm
+        sizes or outcome data are missing without a note saying why.
     """
-    if path is None:
-        source = resources.files("ketamine_course") / "data" / "trials.csv"
-        with resources.as_file(source) as file:
-            table = pd.read_csv(file, dtype=str, keep_default_na=False)
-    else:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table = read_table("trials.csv", path)
     missing = [c for c in (*REQUIRED_COLUMNS, *NUMERIC_COLUMNS) if c not in table.columns]
     if missing:
         raise TrialDataError(f"the dataset lacks the column(s) {missing}")
@@ -539,12 +536,7 @@ def load_evidence_map(path: str | None = None) -> pd.DataFrame:
     or a single trial, with its source. ``participants`` is empty where the
     source does not state it. Errors name the row and column.
     """
-    if path is None:
-        source = resources.files("ketamine_course") / "data" / "evidence_map.csv"
-        with resources.as_file(source) as file:
-            table = pd.read_csv(file, dtype=str, keep_default_na=False)
-    else:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table = read_table("evidence_map.csv", path)
     missing = [c for c in MAP_COLUMNS if c not in table.columns]
     if missing:
         raise TrialDataError(f"the evidence map lacks the column(s) {missing}")
@@ -573,12 +565,7 @@ def load_pooled_estimates(path: str | None = None) -> pd.DataFrame:
     gives the estimate, its 95 % CI, the number of trials and participants and
     the certainty as the source states it. Errors name the row and column.
     """
-    if path is None:
-        source = resources.files("ketamine_course") / "data" / "pooled_estimates.csv"
-        with resources.as_file(source) as file:
-            table = pd.read_csv(file, dtype=str, keep_default_na=False)
-    else:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table = read_table("pooled_estimates.csv", path)
     for index, row in table.iterrows():
         if row["measure"] not in ("SMD", "OR"):
             raise TrialDataError(f"row {index + 2}, column 'measure': must be 'SMD' or 'OR'")

@@ -8,7 +8,6 @@ or official address.
 from __future__ import annotations
 
 import re
-from importlib import resources
 from pathlib import Path
 
 import matplotlib.figure
@@ -16,6 +15,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from .datasets import read_table
 from .style import MARKERS, MUTED, PALETTE
 
 #: The themes an event can belong to, in the order the timeline draws them.
@@ -97,11 +97,7 @@ def load_timeline(path: str | Path | None = None) -> pd.DataFrame:
         DOI, a web address or a print citation. The message names the row (counting the
         header as row 1, as a spreadsheet does) and the column.
     """
-    if path is None:
-        with resources.as_file(resources.files("ketamine_course") / "data" / TIMELINE_FILE) as p:
-            frame = pd.read_csv(p, dtype=str, keep_default_na=False)
-    else:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame = read_table(TIMELINE_FILE, path)
 
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
