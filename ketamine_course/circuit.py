@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.integrate import solve_ivp, trapezoid
 
+from .checks import as_finite_array, as_positive_float
 from .receptors import (
     AMPA,
     GLUTAMATE_PULSE_MM,
@@ -24,8 +25,6 @@ from .receptors import (
     JAHR_STEVENS_1990,
     NMDA,
     ReceptorKinetics,
-    as_finite_array,
-    as_positive_float,
     mg_unblocked_fraction,
     open_fraction,
 )

@@ -22,6 +22,7 @@ from statsmodels.stats.meta_analysis import (
     effectsize_smd,
 )
 
+from .checks import as_finite_array
 from .datasets import read_table
 
 #: Columns every row must fill.
@@ -364,9 +365,15 @@ def reported_effects(trials: pd.DataFrame) -> pd.DataFrame:
         bad = rows.loc[log_scale & ((low <= 0) | (estimate <= 0)), "trial"].tolist()
         raise ValueError(f"ratio estimates and limits must be positive; check {bad}")
     rows["log_scale"] = log_scale
-    rows["effect"] = np.where(log_scale, np.log(estimate.clip(lower=1e-300)), estimate)
-    rows["ci_low"] = np.where(log_scale, np.log(low.clip(lower=1e-300)), low)
-    rows["ci_high"] = np.where(log_scale, np.log(high.clip(lower=1e-300)), high)
+
+    def on_scale(values: pd.Series) -> pd.Series:
+        scaled = values.copy()
+        scaled[log_scale] = np.log(values[log_scale])
+        return scaled
+
+    rows["effect"] = on_scale(estimate)
+    rows["ci_low"] = on_scale(low)
+    rows["ci_high"] = on_scale(high)
     rows["variance"] = ((rows["ci_high"] - rows["ci_low"]) / (2 * Z_95)) ** 2
     measures = rows["reported_measure"].unique()
     if len(measures) == 1:
@@ -474,11 +481,11 @@ def simulate_unblinded_trials(
         Hedges' g of each simulated trial, treatment minus control, and its
         variance (both from statsmodels).
     """
-    true = float(as_finite_number(true_smd, "true_smd"))
-    expectancy = float(as_finite_number(expectancy_smd, "expectancy_smd"))
+    true = float(as_finite_array(true_smd, "true_smd"))
+    expectancy = float(as_finite_array(expectancy_smd, "expectancy_smd"))
     if expectancy < 0:
         raise ValueError(f"expectancy_smd must be 0 or more, got {expectancy_smd!r}")
-    fraction = float(as_finite_number(unblinded_fraction, "unblinded_fraction"))
+    fraction = float(as_finite_array(unblinded_fraction, "unblinded_fraction"))
     if not 0 <= fraction <= 1:
         raise ValueError(f"unblinded_fraction must be between 0 and 1, got {unblinded_fraction!r}")
     if not (isinstance(n_per_arm, int) and 2 <= n_per_arm <= 10_000):
@@ -500,17 +507,6 @@ def simulate_unblinded_trials(
         np.full(n_trials, n_per_arm),
     )
     return np.asarray(g), np.asarray(variance)
-
-
-def as_finite_number(value: float, name: str) -> float:
-    """``value`` as a finite float, or a ``ValueError`` naming ``name``."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
-    if not np.isfinite(number):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return number
 
 
 #: Columns of the evidence map.

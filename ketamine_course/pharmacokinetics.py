@@ -22,10 +22,9 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.integrate import trapezoid
 from scipy.optimize import brentq
 
+from .checks import as_finite_array, as_positive_float
 from .receptors import (
     MAX_PLASMA_BOUND_FRACTION,
-    as_finite_array,
-    as_positive_float,
     fraction_blocked,
     ng_per_ml_to_uM,
 )

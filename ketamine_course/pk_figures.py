@@ -60,30 +60,12 @@ def _draw_bands(ax) -> None:
             )
     # Analgesia and dissociation overlap, so their labels go to opposite edges.
     levels = {level.use: level for level in PLASMA_LEVELS}
-    ax.text(
-        358,
-        levels["anesthesia"].high_ng_per_ml * 0.9,
-        "anesthesia",
-        ha="right",
-        va="top",
-        fontsize=7.5,
-    )
-    ax.text(
-        358,
-        levels["dissociation"].high_ng_per_ml * 0.95,
-        "dissociation",
-        ha="right",
-        va="top",
-        fontsize=7.5,
-    )
-    ax.text(
-        358,
-        levels["analgesia"].low_ng_per_ml * 1.05,
-        "analgesia",
-        ha="right",
-        va="bottom",
-        fontsize=7.5,
-    )
+    for use, y, va in (
+        ("anesthesia", levels["anesthesia"].high_ng_per_ml * 0.9, "top"),
+        ("dissociation", levels["dissociation"].high_ng_per_ml * 0.95, "top"),
+        ("analgesia", levels["analgesia"].low_ng_per_ml * 1.05, "bottom"),
+    ):
+        ax.text(358, y, use, ha="right", va=va, fontsize=7.5)
     peak = levels["antidepressant"].low_ng_per_ml
     ax.axhline(peak, color=PALETTE["bluish_green"], lw=1, ls=":")
     ax.text(
@@ -97,17 +79,14 @@ def _draw_bands(ax) -> None:
     )
 
 
-def plot_routes(route: str, dose_mg_per_kg: float) -> Figure:
-    """Concentration over six hours for every route at one dose, one route highlighted."""
-    fig, ax = plt.subplots(figsize=(7.5, 3.8), layout="constrained")
-    _draw_bands(ax)
+def _route_curves(ax, values, route: str, color: str) -> None:
+    """One line per route (``values(name)`` gives its y values), ``route`` highlighted."""
     for name, marker in zip(FIGURE_ROUTES, MARKERS):
-        result = route_curve(name, dose_mg_per_kg)
         chosen = name == route
         ax.plot(
-            result.t_min,
-            np.maximum(result.conc_ng_per_ml, 1e-3),
-            color=PALETTE["blue"] if chosen else MUTED,
+            FIGURE_T_MIN,
+            values(name),
+            color=color if chosen else MUTED,
             lw=2.2 if chosen else 0.9,
             marker=marker,
             markevery=(5 * MARKERS.index(marker), 60),
@@ -115,6 +94,22 @@ def plot_routes(route: str, dose_mg_per_kg: float) -> Figure:
             label=name,
             zorder=3 if chosen else 2,
         )
+    ax.figure.legend(
+        fontsize=7.5, loc="outside lower center", ncol=len(FIGURE_ROUTES), frameon=False
+    )
+
+
+def plot_routes(route: str, dose_mg_per_kg: float) -> Figure:
+    """Concentration over six hours for every route at one dose, one route highlighted."""
+    fig, ax = plt.subplots(figsize=(7.5, 3.8), layout="constrained")
+    _draw_bands(ax)
+    # The floor keeps a zero concentration off a log axis.
+    _route_curves(
+        ax,
+        lambda name: np.maximum(route_curve(name, dose_mg_per_kg).conc_ng_per_ml, 1e-3),
+        route,
+        PALETTE["blue"],
+    )
     ax.set_yscale("log")
     ax.set(
         xlabel="Time after the start of the dose (min)",
@@ -123,7 +118,6 @@ def plot_routes(route: str, dose_mg_per_kg: float) -> Figure:
         xlim=(0, 360),
         title=f"{dose_mg_per_kg:g} mg/kg ({dose_mg_per_kg * WEIGHT_KG:g} mg for 70 kg): {route}",
     )
-    fig.legend(fontsize=7.5, loc="outside lower center", ncol=len(FIGURE_ROUTES), frameon=False)
     return fig
 
 
@@ -142,19 +136,9 @@ def describe_routes(route: str, dose_mg_per_kg: float) -> str:
 def plot_block(route: str) -> Figure:
     """Estimated NMDA-receptor block over time after 0.5 mg/kg by one route."""
     fig, ax = plt.subplots(figsize=(7.5, 3.0), layout="constrained")
-    for name, marker in zip(FIGURE_ROUTES, MARKERS):
-        block = estimated_block(route_curve(name, 0.5))
-        chosen = name == route
-        ax.plot(
-            FIGURE_T_MIN,
-            block,
-            color=PALETTE["vermillion"] if chosen else MUTED,
-            lw=2.2 if chosen else 0.9,
-            marker=marker,
-            markevery=(5 * MARKERS.index(marker), 60),
-            ms=5 if chosen else 3,
-            label=name,
-        )
+    _route_curves(
+        ax, lambda name: estimated_block(route_curve(name, 0.5)), route, PALETTE["vermillion"]
+    )
     ax.set(
         xlabel="Time after the start of the dose (min)",
         ylabel="Estimated share of\nNMDA receptors blocked",
@@ -162,7 +146,6 @@ def plot_block(route: str) -> Figure:
         xlim=(0, 360),
         title=f"0.5 mg/kg for 70 kg: {route}",
     )
-    fig.legend(fontsize=7.5, loc="outside lower center", ncol=len(FIGURE_ROUTES), frameon=False)
     return fig
 
 
