@@ -101,7 +101,14 @@ def _median_seconds(function, repeats: int = 7) -> float:
 
 def mechanism_frame_seconds() -> dict[str, dict[str, float]]:
     """Median model time and render time of one frame of each model-driven figure."""
-    from ketamine_course import circuit, evidence_figures, pk_figures, receptors
+    from ketamine_course import (
+        circuit,
+        evidence_figures,
+        pk_figures,
+        receptors,
+        safety,
+        safety_figures,
+    )
     from ketamine_course import mechanism_figures as figs
     from ketamine_course.interactive import Control, render_frames
 
@@ -200,6 +207,25 @@ def mechanism_frame_seconds() -> dict[str, dict[str, float]]:
             evidence_figures.plot_binary_forest,
             Control("measure", ["risk ratio"]),
             evidence_figures.describe_binary_forest,
+        ),
+    ]
+    cases += [
+        (
+            "acute effects",
+            lambda: (
+                safety.plasma_curve("esketamine nasal spray"),
+                safety.load_acute_effects(),
+            ),
+            safety_figures.plot_acute_effects,
+            Control("formulation", ["esketamine nasal spray"]),
+            safety_figures.describe_acute_effects,
+        ),
+        (
+            "adverse events",
+            safety.load_adverse_events,
+            safety_figures.plot_adverse_events,
+            Control("trial", ["ASPIRE II"]),
+            safety_figures.describe_adverse_events,
         ),
     ]
     results = {}

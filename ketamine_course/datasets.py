@@ -18,3 +18,8 @@ def read_table(file_name: str, path: str | os.PathLike | None = None) -> pd.Data
         return pd.read_csv(path, dtype=str, keep_default_na=False)
     with resources.as_file(resources.files("ketamine_course") / "data" / file_name) as file:
         return pd.read_csv(file, dtype=str, keep_default_na=False)
+
+
+def citation_keys(cell: str) -> tuple[str, ...]:
+    """The keys of a cell that cites several sources: keys separated by ``;``."""
+    return tuple(key.strip() for key in cell.split(";") if key.strip())

@@ -14,7 +14,6 @@ BIB = parse_file(str(ROOT / "book" / "references.bib"))
 
 # Articles for which no DOI could be confirmed; each is cited with journal, volume and pages.
 ARTICLES_WITHOUT_DOI = {
-    "domino1965pharmacologic",
     "shahani2007ketamine",
     "krupitsky1996ketamine",
     "mealing1999differences",
@@ -24,11 +23,15 @@ ARTICLES_WITHOUT_DOI = {
     "reif2023esketamine",
     "horowitz2020repeating",
     "papakostas2020efficacy",
+    "diazgranados2010randomized",
+    "chu2008destruction",
+    "wajs2020esketamine",
+    "parikh2021developing",
 }
 # Official documents whose web address could not be confirmed; they are cited by title and date.
 DOCUMENTS_WITHOUT_URL: set[str] = set()
 # Web pages that carry no date.
-UNDATED = {"talley_um_first_human_trials"}
+UNDATED = {"talley_um_first_human_trials", "fda_spravato_rems", "asa_ketamine_guidance"}
 
 
 def cited_keys() -> set[str]:
@@ -36,8 +39,13 @@ def cited_keys() -> set[str]:
     texts += [p.read_text() for p in NOTEBOOKS]
     keys = set()
     # Rows of the course's data sets cite their sources by key too.
-    for table in (ROOT / "ketamine_course" / "data").glob("*.csv"):
-        keys.update(pd.read_csv(table, dtype=str)["citation_key"].dropna())
+    for path in (ROOT / "ketamine_course" / "data").glob("*.csv"):
+        table = pd.read_csv(path, dtype=str)
+        if "citation_key" in table:
+            keys.update(table["citation_key"].dropna())
+        if "citation_keys" in table:
+            for cell in table["citation_keys"].dropna():
+                keys.update(k.strip() for k in cell.split(";") if k.strip())
     for text in texts:
         for group in re.findall(r"\{cite(?::\w+)?\}`([^`]+)`", text):
             keys.update(k.strip() for k in group.split(","))
