@@ -101,8 +101,12 @@ def _median_seconds(function, repeats: int = 7) -> float:
 
 def mechanism_frame_seconds() -> dict[str, dict[str, float]]:
     """Median model time and render time of one frame of each model-driven figure."""
+    import numpy as np
+
     from ketamine_course import (
         circuit,
+        claims,
+        claims_figures,
         evidence_figures,
         pk_figures,
         receptors,
@@ -226,6 +230,16 @@ def mechanism_frame_seconds() -> dict[str, dict[str, float]]:
             safety_figures.plot_adverse_events,
             Control("trial", ["ASPIRE II"]),
             safety_figures.describe_adverse_events,
+        ),
+        (
+            "claim timeline",
+            lambda: (
+                claims_figures.drug_remaining(np.geomspace(claims_figures.AXIS_DAYS[0], 3.0, 200)),
+                claims.load_benefit_durability(),
+            ),
+            claims_figures.plot_claim_timeline,
+            Control("claim", ["lasting_mental_health"]),
+            claims_figures.describe_claim_timeline,
         ),
     ]
     results = {}

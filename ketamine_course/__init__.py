@@ -4,7 +4,7 @@ rapid-acting antidepressant*.
 The notebooks stay thin: they call the tested functions in this package.
 """
 
-from .interactive import Control, frame_figure, render_frames, self_check
+from .interactive import Control, filter_table, frame_figure, render_frames, self_check
 
-__all__ = ["Control", "frame_figure", "render_frames", "self_check"]
+__all__ = ["Control", "filter_table", "frame_figure", "render_frames", "self_check"]
 __version__ = "0.1.0"

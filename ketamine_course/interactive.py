@@ -7,8 +7,8 @@ containers, and each control's ``index`` is linked to the stacks'
 browser, so the figure switches frames in JupyterLab and in the static book
 alike (where the embedded widget state is rendered by the widget manager).
 
-The same mechanism drives :func:`self_check`: the frames are feedback messages
-instead of images.
+The same mechanism drives :func:`self_check`, whose frames are feedback
+messages, and :func:`filter_table`, whose frames are filtered HTML tables.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import ipywidgets as widgets
 import matplotlib as mpl
 import matplotlib.figure
 import matplotlib.pyplot as plt
+import pandas as pd
 
 from .style import course_style
 
@@ -363,3 +364,73 @@ def self_check(
     widgets.jslink((choices, "index"), (stack, "selected_index"))
     prompt = widgets.HTML(f'<p class="kc-question">{html.escape(question)}</p>')
     return widgets.VBox([prompt, choices, stack], _dom_classes=["kc-self-check"])
+
+
+#: Label of the choice that keeps every row in :func:`filter_table`.
+ALL = "All"
+
+
+def filter_table(
+    table: pd.DataFrame,
+    columns: Sequence[str],
+    render: Callable[[pd.DataFrame], str],
+    *,
+    labels: Sequence[str] | None = None,
+    max_bytes: int = MAX_FIGURE_BYTES,
+) -> widgets.VBox:
+    """A table whose rows can be filtered in the browser, no kernel needed.
+
+    One dropdown per column offers "All" and each distinct value of that
+    column (in order of first appearance). Every combination of choices is
+    rendered while the notebook runs, like the frames of
+    :func:`frame_figure`.
+
+    Parameters
+    ----------
+    table
+        The rows to show.
+    columns
+        The columns to filter on, one dropdown each.
+    render
+        Turns a subset of ``table`` (possibly empty) into HTML.
+    labels
+        Text beside each dropdown; defaults to the column names.
+    max_bytes
+        Page-weight guard: the rendered HTML of all combinations, gzip-compressed.
+    """
+    columns = list(columns)
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ValueError(f"columns {missing} are not in the table; it has {list(table.columns)}")
+    labels = list(labels) if labels is not None else columns
+    if len(labels) != len(columns):
+        raise ValueError(
+            f"labels has {len(labels)} entries but columns has {len(columns)}; they must match"
+        )
+    controls = [
+        Control(column, (ALL, *pd.unique(table[column])), kind="dropdown", label=label)
+        for column, label in zip(columns, labels)
+    ]
+    n_frames = math.prod(len(c.values) for c in controls)
+    if n_frames > MAX_FRAMES:
+        raise ValueError(
+            f"the filters make {n_frames} combinations, more than {MAX_FRAMES}; "
+            "filter on fewer columns"
+        )
+    leaves = {}
+    total_bytes = 0
+    for positions in itertools.product(*(range(len(c.values)) for c in controls)):
+        keep = pd.Series(True, index=table.index)
+        for control, position in zip(controls, positions):
+            if position > 0:
+                keep &= table[control.name] == control.values[position]
+        markup = render(table[keep])
+        total_bytes += len(gzip.compress(markup.encode("utf-8"), 6))
+        if total_bytes > max_bytes:
+            raise ValueError(
+                f"the filtered tables exceed max_bytes={max_bytes}; "
+                "filter on fewer columns or shorten the cells"
+            )
+        leaves[positions] = widgets.HTML(markup)
+    selectors, stack = _linked_stacks(controls, leaves)
+    return widgets.VBox([*selectors, stack], _dom_classes=["kc-filter-table"])

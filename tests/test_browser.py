@@ -288,3 +288,59 @@ def test_theme_icons_render_without_the_icon_script(browser, book_server, built_
         assert page.evaluate("document.fonts.check('900 16px \"Font Awesome 6 Free\"')")
     finally:
         context.close()
+
+
+def visible_rows(widget):
+    """Text of each table row of a filter table's visible frame."""
+    rows = widget.locator("tbody tr").filter(visible=True)
+    return [rows.nth(i).inner_text() for i in range(rows.count())]
+
+
+def rows_once_settled(page, widget, accept, timeout_s=3.0):
+    """The visible rows once ``accept(rows)`` holds (or at the timeout)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        rows = visible_rows(widget)
+        if accept(rows) or time.monotonic() > deadline:
+            return rows
+        page.wait_for_timeout(20)
+
+
+def test_filter_tables_show_only_the_rows_chosen(browser, book_server, built_html):
+    checked = 0
+    for name in toc_files():
+        if "kc-filter-table" not in (built_html / f"{name}.html").read_text():
+            continue
+        context, page, record = open_page(browser, f"{book_server}/{name}.html")
+        try:
+            page.wait_for_selector(".kc-filter-table table", state="visible")
+            tables = page.locator(".kc-filter-table")
+            for t in range(tables.count()):
+                widget = tables.nth(t)
+                everything = visible_rows(widget)
+                assert everything, f"{name}: the unfiltered table is empty"
+                controls = widget.locator(":scope > .widget-dropdown")
+                for c in range(controls.count()):
+                    control = controls.nth(c)
+                    # Dropdowns show spaces as no-break spaces.
+                    labels = [
+                        t.replace("\xa0", " ") for t in control.locator("option").all_inner_texts()
+                    ]
+                    for option in range(1, len(labels)):
+                        operate(control, option)
+                        label = labels[option]
+                        rows = rows_once_settled(
+                            page,
+                            widget,
+                            lambda rows, label=label: rows and all(label in r for r in rows),
+                        )
+                        assert rows, f"{name}: no row for {label!r}"
+                        assert all(label in row for row in rows), (label, rows)
+                        assert set(rows) < set(everything)
+                    operate(control, 0)
+                    assert rows_once_settled(page, widget, everything.__eq__) == everything
+                    checked += 1
+            assert record["errors"] == []
+        finally:
+            context.close()
+    assert checked >= 2

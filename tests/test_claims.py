@@ -1,0 +1,201 @@
+"""The capstone's verdict table, its filterable widget and the source labels."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import nbformat
+import pandas as pd
+import pytest
+from pybtex.database import parse_file
+
+from conftest import ROOT
+from ketamine_course.claims import (
+    VERDICTS,
+    ClaimDataError,
+    claims_table_html,
+    load_claims,
+    unknown_citations,
+    verdict_counts,
+)
+from ketamine_course.datasets import citation_keys
+from ketamine_course.interactive import ALL, filter_table
+from ketamine_course.references import short_citations
+
+BIB_PATH = ROOT / "book" / "references.bib"
+BIB_KEYS = set(parse_file(str(BIB_PATH)).entries)
+CLAIMS = load_claims()
+
+# The claims of the blog post that issue 6 names; each must have a verdict.
+REQUIRED_CLAIMS = {
+    "pivotal_2017_study",
+    "increases_glutamate",
+    "works_quickly",
+    "symptoms_go_away",
+    "few_sessions",
+    "safe_with_professionals",
+    "holistic_approach",
+    "anxiety_ptsd_pain",
+    "origins_1960s",
+}
+
+
+def test_every_claim_the_issue_names_has_a_verdict():
+    assert REQUIRED_CLAIMS <= set(CLAIMS["claim_id"])
+
+
+def test_every_verdict_is_allowed_and_every_source_exists():
+    assert set(CLAIMS["verdict"]) <= set(VERDICTS)
+    assert unknown_citations(CLAIMS, BIB_KEYS) == {}
+    assert all(citation_keys(cell) for cell in CLAIMS["citation_keys"])
+
+
+def test_each_quotation_is_in_the_blog_post():
+    # The quotations must be the post's own words, shortened with "..." only.
+    post = " ".join((ROOT.parent / "shared" / "seed").glob("*.txt").__next__().read_text().split())
+    post = post.replace("\u2019", "'")
+    for quote in CLAIMS["quote"]:
+        for part in quote.replace("\u2019", "'").split("..."):
+            assert part.strip().rstrip(".") in post, part
+
+
+def test_unknown_citation_is_reported_by_claim():
+    claims = CLAIMS.head(1).assign(citation_keys="murrough2013antidepressant; no_such_key")
+    assert unknown_citations(claims, BIB_KEYS) == {CLAIMS["claim_id"].iloc[0]: ["no_such_key"]}
+
+
+def test_verdict_counts_cover_every_verdict_in_order():
+    counts = verdict_counts(CLAIMS)
+    assert list(counts.index) == list(VERDICTS)
+    assert counts.sum() == len(CLAIMS)
+
+
+def write_claims(tmp_path, **changes):
+    table = CLAIMS.head(2).copy()
+    for column, value in changes.items():
+        table.loc[table.index[0], column] = value
+    path = tmp_path / "claims.csv"
+    table.to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"verdict": "mostly true"}, r"row 2, column 'verdict': must be one of"),
+        ({"citation_keys": " ; "}, r"row 2, column 'citation_keys': names no key"),
+        ({"quote": ""}, r"row 2, column 'quote': is empty"),
+        ({"claim_id": "Bad id"}, r"row 2, column 'claim_id': must be lowercase"),
+    ],
+)
+def test_bad_rows_are_named(tmp_path, changes, message):
+    with pytest.raises(ClaimDataError, match=message):
+        load_claims(write_claims(tmp_path, **changes))
+
+
+def test_duplicate_and_missing_columns_are_named(tmp_path):
+    duplicated = CLAIMS.head(1)
+    path = tmp_path / "dup.csv"
+    pd.concat([duplicated, duplicated]).to_csv(path, index=False)
+    with pytest.raises(ClaimDataError, match="row 3, column 'claim_id'.*appears twice"):
+        load_claims(path)
+    CLAIMS.drop(columns="verdict").to_csv(path, index=False)
+    with pytest.raises(ClaimDataError, match=r"lacks the column\(s\) \['verdict'\]"):
+        load_claims(path)
+
+
+LABELS = short_citations(BIB_PATH)
+
+
+def test_short_citations_follow_author_year_style():
+    # Checked by hand against the entries in book/references.bib.
+    assert LABELS["murrough2013antidepressant"] == "Murrough et al. 2013"
+    assert LABELS["jahr1990voltage"] == "Jahr and Stevens 1990"
+    assert LABELS["dean2021ketamine"] == "Dean et al. 2021"  # "and others" in the entry
+    assert LABELS["jnj2025spravatomonotherapy"] == "Johnson & Johnson 2025"
+
+
+def test_table_html_escapes_text_and_names_sources():
+    claims = CLAIMS.head(1).assign(quote="dose <b>A</b> & more")
+    markup = claims_table_html(claims, LABELS)
+    assert "dose &lt;b&gt;A&lt;/b&gt; &amp; more" in markup
+    for key in citation_keys(claims["citation_keys"].iloc[0]):
+        assert LABELS[key].replace("&", "&amp;") in markup
+    assert 'scope="col"' in markup and "<caption>1 claim</caption>" in markup
+
+
+def test_table_html_needs_a_label_for_every_source():
+    with pytest.raises(ValueError, match="labels has no text for the citation key"):
+        claims_table_html(CLAIMS, {})
+    assert "No claim matches" in claims_table_html(CLAIMS.iloc[0:0], {})
+
+
+def leaf_markup(widget):
+    """The HTML of every leaf of a nested Stack, in order."""
+    if isinstance(widget, widgets.HTML):
+        return [widget.value]
+    return [m for child in widget.children for m in leaf_markup(child)]
+
+
+def test_filter_table_renders_every_combination_of_choices():
+    table = pd.DataFrame({"verdict": ["wrong", "supported", "wrong"], "topic": ["a", "a", "b"]})
+    rendered = []
+
+    def render(rows):
+        rendered.append(rows)
+        return "|".join(f"{v}-{t}" for v, t in zip(rows["verdict"], rows["topic"])) or "none"
+
+    box = filter_table(table, ["verdict", "topic"], render, labels=["Verdict", "Topic"])
+    verdict, topic, stack = box.children
+    assert verdict.options == ((ALL, 0), ("wrong", 1), ("supported", 2))
+    assert topic.description == "Topic"
+    leaves = leaf_markup(stack)
+    # Outer level verdict (All, wrong, supported) × inner level topic (All, a, b).
+    assert leaves == [
+        "wrong-a|supported-a|wrong-b", "wrong-a|supported-a", "wrong-b",
+        "wrong-a|wrong-b", "wrong-a", "wrong-b",
+        "supported-a", "supported-a", "none",
+    ]  # fmt: skip
+
+
+def test_filter_table_rejects_unknown_columns_and_heavy_tables():
+    table = pd.DataFrame({"verdict": ["wrong"]})
+    with pytest.raises(ValueError, match=r"columns \['topic'\] are not in the table"):
+        filter_table(table, ["topic"], lambda rows: "")
+    with pytest.raises(ValueError, match="labels has 2 entries but columns has 1"):
+        filter_table(table, ["verdict"], lambda rows: "", labels=["a", "b"])
+    with pytest.raises(ValueError, match="exceed max_bytes=10"):
+        filter_table(table, ["verdict"], lambda rows: "x" * 1000, max_bytes=10)
+    wide = pd.DataFrame({"a": range(7), "b": range(7)})
+    with pytest.raises(ValueError, match="64 combinations, more than 48"):
+        filter_table(wide, ["a", "b"], lambda rows: "")
+
+
+def test_verdict_widget_holds_every_claim_once_under_all():
+    box = filter_table(CLAIMS, ["verdict", "topic"], lambda rows: claims_table_html(rows, LABELS))
+    first = leaf_markup(box.children[-1])[0]
+    assert first.count("<tr>") == len(CLAIMS) + 1  # header row
+
+
+def test_short_citations_read_the_course_bibliography_by_default(tmp_path):
+    assert short_citations() == LABELS
+    with pytest.raises(ValueError, match="bib_path .* is not a file"):
+        short_citations(tmp_path / "missing.bib")
+
+
+def test_capstone_gives_each_claim_its_table_verdict():
+    # The capstone's prose and the verdict table must not drift apart.
+    notebook = nbformat.read(ROOT / "notebooks" / "09_reading_claims.ipynb", as_version=4)
+    markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    for row in CLAIMS.itertuples():
+        assert f"> “{row.quote}”\n\n**Verdict: {row.verdict}.**" in markdown, row.claim_id
+
+
+def test_capstone_takeaway_counts_match_the_table():
+    notebook = nbformat.read(ROOT / "notebooks" / "09_reading_claims.ipynb", as_version=4)
+    markdown = " ".join(" ".join(c.source.split()) for c in notebook.cells)
+    words = {1: "one", 4: "four", 6: "half", 12: "twelve"}
+    counts = verdict_counts(CLAIMS)
+    assert f"{words[len(CLAIMS)]} checkable claims" in markdown
+    assert f"{words[counts['supported']]} are supported" in markdown
+    assert counts["overstated"] * 2 == len(CLAIMS)  # "half are ... overstated"
+    assert f"{words[counts['unsupported']]} is not shown either way" in markdown
