@@ -19,7 +19,7 @@ FINDINGS = load_benefit_durability()
 def test_findings_match_their_sources():
     rows = FINDINGS.set_index("citation_key")
     # Kishimoto et al. 2016: better than placebo "beginning at 40 min, peaking at day 1 ...
-    # and loosing superiority by days 10-12".
+    # and loosing superiority by days 10-12" (sic).  codespell:ignore
     assert rows.loc["kishimoto2016single", "start_day"] == pytest.approx(40 / 1440, rel=0.01)
     assert rows.loc["kishimoto2016single", "marker_day"] == 1
     # Feder et al. 2021: median time to loss of response 27.5 days.

@@ -226,8 +226,9 @@ def test_pooling_nothing_and_bad_options_are_errors():
 def test_select_refuses_an_unknown_column():
     trials = load_trials()
     assert len(select(trials, comparator=list(trials["comparator"].unique()))) == len(trials)
-    with pytest.raises(ValueError, match="no column 'comparater'"):
-        select(trials, comparater="saline")
+    # A misspelled column name must be an error, not an empty selection.
+    with pytest.raises(ValueError, match="no column 'comparater'"):  # codespell:ignore
+        select(trials, comparater="saline")  # codespell:ignore
 
 
 # Grunebaum et al. (2018), Am J Psychiatry: SSI responders 55% vs 30%, odds ratio 2.85

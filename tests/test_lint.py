@@ -1,4 +1,4 @@
-"""Code style: the package, tests, benchmarks and notebook cells pass ruff."""
+"""Code style and spelling: ruff and codespell find nothing."""
 
 from __future__ import annotations
 
@@ -13,6 +13,34 @@ def test_ruff_finds_nothing():
     ruff = Path(sys.executable).parent / "ruff"
     result = subprocess.run(
         [str(ruff), "check", "--output-format", "concise", "."],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# Everything a reader or contributor reads: prose, notebooks, data, code and configuration.
+SPELLED = [
+    "book",
+    "notebooks",
+    "ketamine_course",
+    "tests",
+    "benchmarks",
+    "scripts",
+    "README.md",
+    "Makefile",
+    ".ci",
+    "_config.yml",
+    "_toc.yml",
+]
+
+
+def test_codespell_finds_nothing():
+    # The reviewed ignore list is in pyproject.toml ([tool.codespell]).
+    codespell = Path(sys.executable).parent / "codespell"
+    result = subprocess.run(
+        [str(codespell), "--toml", "pyproject.toml", "--skip", "*.png,*.svg", *SPELLED],
         cwd=ROOT,
         capture_output=True,
         text=True,
