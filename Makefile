@@ -3,6 +3,7 @@
 #   make test    run the whole test suite (builds the book, drives Chromium)
 #   make lab     open the notebooks in JupyterLab (for instructors)
 #   make bench   measure build time, notebook run time and page weight
+#   make linkcheck  check the book's external links (needs the internet; not run in CI)
 #   make clean   remove the built book and its execution cache
 
 PYTHON ?= python3
@@ -13,7 +14,7 @@ DEV_STAMP  := $(VENV)/.dev-installed
 NPM_STAMP  := node_modules/.course-installed
 VENDOR_STAMP := node_modules/.course-vendored
 
-.PHONY: book test lab bench clean prerequisites
+.PHONY: book test lab bench linkcheck clean prerequisites
 .DEFAULT_GOAL := book
 
 prerequisites:
@@ -56,6 +57,12 @@ lab: $(BOOK_STAMP)
 
 bench: $(DEV_STAMP) $(VENDOR_STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Internal links are checked by the test suite; this checks the links to other sites
+# (DOIs, labels, registries) and writes _build/linkcheck/output.txt.
+linkcheck: $(BOOK_STAMP) $(VENDOR_STAMP)
+	$(BIN)/jupyter-book build . --builder custom --custom-builder linkcheck; \
+		status=$$?; echo "Report of every external link: _build/linkcheck/output.txt"; exit $$status
 
 clean:
 	rm -rf _build .vendor $(VENDOR_STAMP)
