@@ -344,3 +344,55 @@ def test_filter_tables_show_only_the_rows_chosen(browser, book_server, built_htm
         finally:
             context.close()
     assert checked >= 2
+
+
+def press_for(control, option_index: int) -> None:
+    """Choose an option with the keyboard only, the way a keyboard user would."""
+    classes = control.get_attribute("class") or ""
+    if "widget-slider" in classes:
+        handle = control.locator(".noUi-handle").first
+        handle.focus()
+        handle.press("Home")
+        for _ in range(option_index):
+            handle.press("ArrowRight")
+    elif "widget-dropdown" in classes:
+        select = control.locator("select")
+        select.focus()
+        select.press("Home")
+        for _ in range(option_index):
+            select.press("ArrowDown")
+    elif "widget-toggle-buttons" in classes:
+        button = control.locator("button").nth(option_index)
+        button.focus()
+        button.press("Enter")
+    else:
+        raise AssertionError(f"no keyboard recipe for a control with classes {classes!r}")
+
+
+@pytest.mark.browser
+def test_every_kind_of_control_works_from_the_keyboard(browser, three_control_figure):
+    context, page, record = open_page(browser, three_control_figure)
+    try:
+        page.wait_for_selector(".kc-frame-figure img.kc-frame", state="visible")
+        figure = page.locator(".kc-frame-figure").first
+        slider, dropdown, toggle = (figure.locator(CONTROL_SELECTOR).nth(i) for i in range(3))
+        for control in (slider, dropdown, toggle):
+            focusable = control.locator(".noUi-handle, select, button")
+            for i in range(focusable.count()):
+                assert focusable.nth(i).evaluate("el => el.tabIndex >= 0")
+        for (s, d, t), expected in [
+            ((2, 1, 1), "slope 1 color C1 style :"),
+            ((0, 0, 0), "slope -1 color C0 style -"),
+        ]:
+            press_for(slider, s)
+            press_for(dropdown, d)
+            press_for(toggle, t)
+            deadline = time.monotonic() + 3
+            while visible_frame(figure)[0] != expected and time.monotonic() < deadline:
+                page.wait_for_timeout(20)
+            assert visible_frame(figure)[0] == expected
+        # The slider's handle is named after its label, for screen readers.
+        assert slider.locator(".noUi-handle").get_attribute("aria-label") == "slope"
+        assert record["errors"] == []
+    finally:
+        context.close()

@@ -1,0 +1,174 @@
+"""Accessibility of the built book: axe-core on every page, alt text, keyboard use."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+from test_browser import open_page
+
+from conftest import ROOT
+from test_book import toc_files
+
+# axe-core from npm (package.json), injected from the local copy: nothing is fetched.
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's violations on the page as it is now, most severe first."""
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run 'make test', which installs the npm packages")
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+            .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                        targets: v.nodes.map(n => n.target.join(" "))}))"""
+    )
+    order = {"critical": 0, "serious": 1, "moderate": 2, "minor": 3}
+    return sorted(violations, key=lambda v: order.get(v["impact"], 4))
+
+
+def wait_for_widgets(page) -> None:
+    """Let the widget manager draw every figure, table and self-check before checking."""
+    content = page.content()
+    for marker, selector in (
+        ("kc-frame-figure", ".kc-frame-figure img.kc-frame"),
+        ("kc-filter-table", ".kc-filter-table table"),
+        ("kc-self-check", ".kc-self-check input[type=radio]"),
+    ):
+        if marker in content:
+            page.wait_for_selector(selector, state="visible")
+
+
+@pytest.mark.book
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("name", toc_files())
+def test_no_serious_or_critical_axe_violation(browser, book_server, name):
+    context, page, _ = open_page(browser, f"{book_server}/{name}.html")
+    try:
+        wait_for_widgets(page)
+        blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING_IMPACTS]
+        assert blocking == [], json.dumps(blocking, indent=1)
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_the_axe_check_reports_a_known_violation(browser):
+    page = browser.new_page()
+    try:
+        page.set_content(
+            '<html lang="en"><title>t</title><main><img src="data:,">'
+            "<button></button></main></html>"
+        )
+        found = {v["id"]: v["impact"] for v in axe_violations(page)}
+        assert found.get("image-alt") == "critical"
+        assert found.get("button-name") == "critical"
+    finally:
+        page.close()
+
+
+# --- Alt text ---------------------------------------------------------------------------
+
+# Alt texts a tool would write by default, which say nothing about the figure.
+DEFAULT_ALTS = re.compile(r"^(|image|figure|plot|png|svg|_images/.*|output_.*|.*\.(png|svg))$")
+
+
+def frame_alt_texts(page_html: str) -> list[str]:
+    """The alt text of every figure frame in a page's embedded widget state."""
+    soup = BeautifulSoup(page_html, "html.parser")
+    alts = []
+    for script in soup.find_all("script", type="application/vnd.jupyter.widget-state+json"):
+        state = json.loads(script.string)["state"]
+        for model in state.values():
+            value = model.get("state", {}).get("value")
+            if isinstance(value, str) and "kc-frame" in value:
+                alts += re.findall(r'<img class="kc-frame"[^>]* alt="([^"]*)"', value)
+    return [html.unescape(alt) for alt in alts]
+
+
+@pytest.mark.book
+@pytest.mark.slow
+def test_every_figure_frame_and_image_has_meaningful_alt_text(built_html):
+    frames = 0
+    for name in toc_files():
+        page_html = (built_html / f"{name}.html").read_text()
+        alts = frame_alt_texts(page_html)
+        frames += len(alts)
+        for alt in alts:
+            assert len(alt.split()) >= 8, f"{name}: alt text too short: {alt!r}"
+            assert not DEFAULT_ALTS.match(alt.lower()), f"{name}: default alt text {alt!r}"
+        article = BeautifulSoup(page_html, "html.parser").select("article img")
+        for image in article:
+            alt = (image.get("alt") or "").strip()
+            assert alt and not DEFAULT_ALTS.match(alt.lower()), f"{name}: {image}"
+    assert frames > 100
+
+
+def images_without_alt(notebook) -> list[int]:
+    """Cells whose image outputs get no alt text from the cell's metadata.
+
+    MyST-NB takes an image output's alt text from ``metadata.mystnb.image.alt`` (or a
+    figure caption); without it the book would fall back to a default.
+    """
+    missing = []
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code":
+            continue
+        has_image = any(
+            key.startswith("image/")
+            for output in cell.get("outputs", [])
+            for key in output.get("data", {})
+        )
+        options = cell.metadata.get("mystnb", {})
+        described = options.get("image", {}).get("alt") or options.get("figure", {}).get("caption")
+        if has_image and not described:
+            missing.append(index)
+    return missing
+
+
+@pytest.mark.book
+@pytest.mark.slow
+def test_image_outputs_take_alt_text_from_cell_metadata(built_html):
+    executed = sorted((built_html.parent / "jupyter_execute" / "notebooks").glob("*.ipynb"))
+    assert executed, "no executed notebooks found beside the built book"
+    for path in executed:
+        assert images_without_alt(nbformat.read(path, as_version=4)) == [], path.name
+
+
+def test_the_alt_text_check_flags_an_undescribed_image():
+    image = nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo="})
+    bare = nbformat.v4.new_code_cell("plot()", outputs=[image])
+    described = nbformat.v4.new_code_cell(
+        "plot()", outputs=[image], metadata={"mystnb": {"image": {"alt": "A rising line."}}}
+    )
+    notebook = nbformat.v4.new_notebook(cells=[described, bare])
+    assert images_without_alt(notebook) == [1]
+
+
+# --- Keyboard (the figure controls are checked in test_browser.py) ---------------------
+
+
+@pytest.mark.book
+@pytest.mark.browser
+@pytest.mark.slow
+def test_self_checks_answer_from_the_keyboard(browser, book_server):
+    context, page, _ = open_page(browser, f"{book_server}/notebooks/09_reading_claims.html")
+    try:
+        check = page.locator(".kc-self-check").first
+        first = check.locator("input[type=radio]").first
+        first.wait_for(state="visible")
+        first.focus()
+        page.keyboard.press("Space")
+        page.keyboard.press("ArrowDown")
+        shown = check.locator(".kc-feedback").filter(visible=True)
+        assert shown.count() == 1
+        assert shown.first.locator("strong").inner_text() == "Not quite."
+    finally:
+        context.close()
