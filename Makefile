@@ -4,6 +4,7 @@
 #   make lab     open the notebooks in JupyterLab (for instructors)
 #   make bench   measure build time, notebook run time and page weight
 #   make linkcheck  check the book's external links (needs the internet; not run in CI)
+#   make audit   build the book, then score every page with Lighthouse against the budgets
 #   make clean   remove the built book and its execution cache
 
 PYTHON ?= python3
@@ -14,7 +15,7 @@ DEV_STAMP  := $(VENV)/.dev-installed
 NPM_STAMP  := node_modules/.course-installed
 VENDOR_STAMP := node_modules/.course-vendored
 
-.PHONY: book test lab bench linkcheck clean prerequisites
+.PHONY: book test lab bench linkcheck audit clean prerequisites
 .DEFAULT_GOAL := book
 
 prerequisites:
@@ -57,6 +58,9 @@ lab: $(BOOK_STAMP)
 
 bench: $(DEV_STAMP) $(VENDOR_STAMP)
 	$(BIN)/python benchmarks/run.py
+
+audit: book $(DEV_STAMP)
+	$(BIN)/python benchmarks/audit.py
 
 # Internal links are checked by the test suite; this checks the links to other sites
 # (DOIs, labels, registries) and writes _build/linkcheck/output.txt.

@@ -48,6 +48,8 @@ BUDGETS = {
 }
 
 sys.path.insert(0, str(ROOT / "tests"))
+from test_browser import start_widgets  # noqa: E402
+
 from conftest import CHROMIUM_ARGS, find_chromium  # noqa: E402
 from test_book import toc_files  # noqa: E402
 
@@ -304,6 +306,8 @@ def browser_measurements() -> tuple[dict[str, int], float | None]:
                 page.on("request", lambda request, urls=urls: urls.add(request.url))
                 page.goto(f"{base}/{name}.html", wait_until="load")
                 page.wait_for_load_state("networkidle")
+                # Count the widget manager too: a reader who scrolls to a figure loads it.
+                start_widgets(page)
                 if page.locator(".kc-frame-figure").count():
                     # Wait for the widget manager to draw, so its late requests are counted.
                     page.wait_for_selector(".kc-frame-figure img.kc-frame", state="visible")

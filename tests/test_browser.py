@@ -19,8 +19,25 @@ pytestmark = [pytest.mark.book, pytest.mark.browser, pytest.mark.slow]
 IGNORED_CONSOLE = ("Failed to load resource: net::ERR_FAILED",)
 
 
-def open_page(browser, address):
-    """Open a page, recording console errors and blocking requests to other hosts."""
+WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
+
+
+def start_widgets(page):
+    """Have the page load its widget manager, as a reader's first scroll does.
+
+    Pages fetch the manager only when a reader nears a figure or uses the page
+    (book/static/widgets-lazy.js); a wheel event stands for the reader.
+    """
+    if page.locator(WIDGET_VIEW).count():
+        page.mouse.wheel(0, 1)
+        page.wait_for_load_state("networkidle")
+
+
+def open_page(browser, address, *, widgets=True):
+    """Open a page, recording console errors and blocking requests to other hosts.
+
+    With ``widgets``, the page's widget manager is started as a reader would start it.
+    """
     context = browser.new_context()
     page = context.new_page()
     record = {"errors": [], "foreign": []}
@@ -53,6 +70,8 @@ def open_page(browser, address):
     )
     page.goto(address, wait_until="load")
     page.wait_for_load_state("networkidle")
+    if widgets:
+        start_widgets(page)
     return context, page, record
 
 
@@ -393,6 +412,27 @@ def test_every_kind_of_control_works_from_the_keyboard(browser, three_control_fi
             assert visible_frame(figure)[0] == expected
         # The slider's handle is named after its label, for screen readers.
         assert slider.locator(".noUi-handle").get_attribute("aria-label") == "slope"
+        assert record["errors"] == []
+    finally:
+        context.close()
+
+
+@pytest.mark.book
+@pytest.mark.slow
+def test_the_widget_manager_loads_only_when_a_reader_nears_a_figure(browser, book_server):
+    context, page, record = open_page(
+        browser, f"{book_server}/notebooks/08_safety_practice.html", widgets=False
+    )
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    try:
+        page.wait_for_timeout(500)
+        assert not any("embed-amd.js" in url for url in requested)
+        assert page.locator(".kc-frame-figure").count() == 0
+        # Scrolling the first figure into view starts the manager, which draws it.
+        page.locator(WIDGET_VIEW).first.evaluate("el => el.parentElement.scrollIntoView()")
+        page.wait_for_selector(".kc-frame-figure img.kc-frame", state="visible")
+        assert any("embed-amd.js" in url for url in requested)
         assert record["errors"] == []
     finally:
         context.close()
