@@ -30,6 +30,18 @@ def html_pages(built_html: Path) -> list[Path]:
     return [built_html / f"{name}.html" for name in toc_files()]
 
 
+def widget_state_file(built_html: Path, name: str) -> Path:
+    """The script beside a page that holds its widget state (see book/_ext/course_loading.py)."""
+    return built_html / f"{name}.widgets.js"
+
+
+def page_and_widgets(built_html: Path, name: str) -> str:
+    """A page's HTML followed by its widget state, which holds its figures and self-checks."""
+    text = (built_html / f"{name}.html").read_text()
+    state = widget_state_file(built_html, name)
+    return text + (state.read_text() if state.is_file() else "")
+
+
 class ResourceCollector(HTMLParser):
     """Collects every address an HTML page makes the browser load."""
 
@@ -150,7 +162,9 @@ def test_widget_and_math_scripts_are_served_by_the_book(built_html):
         assert f'"{script}"' in loader
         assert (built_html / "_static" / script).is_file()
     assert (built_html / "_static/vendor/mathjax/tex-mml-chtml.js").is_file()
-    assert "application/vnd.jupyter.widget-state+json" in page
+    assert '<meta name="kc-widget-state" content="01_history.widgets.js"' in page
+    state = widget_state_file(built_html, "notebooks/01_history").read_text()
+    assert "application/vnd.jupyter.widget-state+json" in state
 
 
 def test_widget_scripts_load_only_on_pages_with_widgets(built_html):

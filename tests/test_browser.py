@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import pytest
 
 from conftest import _QuietHandler
-from test_book import build_fixture_book, toc_files
+from test_book import build_fixture_book, page_and_widgets, toc_files
 
 pytestmark = [pytest.mark.book, pytest.mark.browser, pytest.mark.slow]
 
@@ -149,11 +149,7 @@ def test_page_loads_without_errors_or_foreign_requests(browser, book_server, nam
 
 
 def interactive_pages(built_html):
-    return [
-        name
-        for name in toc_files()
-        if "kc-frame-figure" in (built_html / f"{name}.html").read_text()
-    ]
+    return [name for name in toc_files() if "kc-frame-figure" in page_and_widgets(built_html, name)]
 
 
 def test_every_lesson_has_an_interactive_figure(built_html):
@@ -270,7 +266,7 @@ def test_nested_controls_of_every_kind_select_the_matching_frame(browser, three_
 def test_self_checks_give_feedback_in_the_static_book(browser, book_server, built_html):
     checked = 0
     for name in toc_files():
-        if "kc-self-check" not in (built_html / f"{name}.html").read_text():
+        if "kc-self-check" not in page_and_widgets(built_html, name):
             continue
         context, page, _ = open_page(browser, f"{book_server}/{name}.html")
         try:
@@ -328,7 +324,7 @@ def rows_once_settled(page, widget, accept, timeout_s=3.0):
 def test_filter_tables_show_only_the_rows_chosen(browser, book_server, built_html):
     checked = 0
     for name in toc_files():
-        if "kc-filter-table" not in (built_html / f"{name}.html").read_text():
+        if "kc-filter-table" not in page_and_widgets(built_html, name):
             continue
         context, page, record = open_page(browser, f"{book_server}/{name}.html")
         try:

@@ -1,19 +1,30 @@
-"""Sphinx extension: keep scripts from holding up the first paint of a page.
+"""Sphinx extension: keep scripts and figure data from holding up the first paint.
 
 - Every script file a page loads is marked ``defer`` (run in order once the page is
   parsed), except ``documentation_options.js``, which inline scripts in the page read at
   once.
-- The embedded widget state (every frame of every interactive figure, often most of the
-  page's bytes) moves from the head to the end of the body, so the text can be shown
-  before the frames have arrived. The widget manager finds it anywhere in the page.
+- The widget state MyST-NB embeds in a page (every frame of every interactive figure,
+  often most of the page's bytes) goes to a script beside the page,
+  ``<page>.widgets.js``, which the page's widget loader (``widgets-lazy.js``) runs before
+  the widget manager when a reader nears a figure. The script adds the state to the page
+  in the ``<script type="application/vnd.jupyter.widget-state+json">`` element the manager
+  reads, so pages stay readable offline and from disk.
+- The small stylesheets extensions add to every page are served as one file,
+  ``_static/course-bundle.css``, in the same order: fewer requests before the first paint.
 """
 
 from __future__ import annotations
 
-from sphinx.builders.html._assets import _JavaScript
+import hashlib
+import json
+from pathlib import Path
+
+from sphinx.builders.html._assets import _CascadingStyleSheet, _JavaScript
 
 KEEP_BLOCKING = ("documentation_options.js",)
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+STATE_SUFFIX = ".widgets.js"
+BUNDLE = "_static/course-bundle.css"
 
 
 def deferred(script: _JavaScript) -> _JavaScript:
@@ -26,21 +37,67 @@ def deferred(script: _JavaScript) -> _JavaScript:
     return _JavaScript(script.filename, priority=script.priority, **attributes)
 
 
-def _defer_scripts(app, pagename, templatename, context, doctree):
+def state_script(state_json: str) -> str:
+    """JavaScript that adds a page's widget state to the page, for the widget manager."""
+    return (
+        "// Widget state of this page (the frames of its interactive figures), run by\n"
+        "// widgets-lazy.js before the widget manager.\n"
+        "(function () {\n"
+        '  var state = document.createElement("script");\n'
+        f'  state.type = "{WIDGET_STATE}";\n'
+        f"  state.textContent = {json.dumps(state_json)};\n"
+        "  document.body.appendChild(state);\n"
+        "})();\n"
+    )
+
+
+def _prepare_page(app, pagename, templatename, context, doctree):
     if "script_files" not in context:
         return
     scripts = [deferred(script) for script in context["script_files"]]
     states = [s for s in scripts if s.attributes.get("type") == WIDGET_STATE]
-    if states and "body" in context:
+    if states:
         scripts = [s for s in scripts if s.attributes.get("type") != WIDGET_STATE]
-        context["body"] += "".join(
-            f'<script type="{WIDGET_STATE}">{state.attributes["body"]}</script>\n'
-            for state in states
+        target = Path(app.builder.outdir) / f"{pagename}{STATE_SUFFIX}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("".join(state_script(s.attributes["body"]) for s in states))
+        name = Path(pagename).name + STATE_SUFFIX
+        context["metatags"] = (
+            context.get("metatags", "") + f'\n<meta name="kc-widget-state" content="{name}" />'
         )
     context["script_files"] = scripts
+    if app.builder.format == "html":
+        _bundle_styles(app, context)
+
+
+def _bundle_styles(app, context) -> None:
+    """Replace the page's stylesheets with the bundle, remembering what it must hold."""
+    sheets = [str(css.filename) for css in context.get("css_files", [])]
+    local = [name for name in sheets if name.startswith("_static/") and "://" not in name]
+    if len(local) < 2:
+        return
+    bundles = app.env.course_bundles if hasattr(app.env, "course_bundles") else {}
+    key = hashlib.sha256("\n".join(local).encode()).hexdigest()[:10]
+    name = BUNDLE if not bundles or key in bundles else BUNDLE.replace(".css", f"-{key}.css")
+    bundles.setdefault(key, (name, local))
+    app.env.course_bundles = bundles
+    name = bundles[key][0]
+    kept = [css for css in context["css_files"] if str(css.filename) not in local]
+    context["css_files"] = [*kept, _CascadingStyleSheet(name, priority=500)]
+
+
+def _write_bundles(app, exception):
+    if exception is not None or getattr(app.builder, "format", "") != "html":
+        return
+    outdir = Path(app.builder.outdir)
+    for name, sheets in getattr(app.env, "course_bundles", {}).values():
+        parts = [f"/* {sheet} */\n" + (outdir / sheet).read_text() for sheet in sheets]
+        (outdir / name).write_text("\n".join(parts))
 
 
 def setup(app):
-    # After other extensions have added their scripts to the page.
-    app.connect("html-page-context", _defer_scripts, priority=900)
+    # After other extensions (MyST-NB among them) have added their scripts to the page.
+    app.connect("html-page-context", _prepare_page, priority=900)
+    # After the theme rewrites pygments.css for its light and dark modes (build-finished).
+    app.connect("build-finished", _write_bundles, priority=900)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

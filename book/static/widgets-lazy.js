@@ -1,10 +1,15 @@
-// The Jupyter widget manager is 3.6 MB of JavaScript (0.9 MB compressed). Load it only when
-// a reader comes near an interactive figure or starts to use the page, so the text shows at
-// once on a slow connection and a phone's processor is not kept busy before it is needed.
+// The Jupyter widget manager is 3.6 MB of JavaScript (0.9 MB compressed), and the frames of a
+// page's figures can be several hundred kB more. Load both only when a reader comes near an
+// interactive figure or starts to use the page, so the text shows at once on a slow
+// connection and a phone's processor is not kept busy before it is needed.
 (function () {
   var here = document.currentScript.src.split("?")[0];
   var base = here.slice(0, here.lastIndexOf("/") + 1);
-  var chain = ["vendor/require.js", "widgets-paths.js", "vendor/html-manager/embed-amd.js"];
+  var chain = ["vendor/require.js", "widgets-paths.js", "vendor/html-manager/embed-amd.js"].map(
+    function (path) {
+      return base + path;
+    }
+  );
   // Scrolling the page itself (not a sidebar, whose scroll events do not reach the window
   // outside the capture phase), or any input, counts as a reader using the page.
   var events = ["wheel", "keydown", "pointerdown", "touchstart", "focusin"];
@@ -14,7 +19,7 @@
   function load(index) {
     if (index === chain.length) return;
     var script = document.createElement("script");
-    script.src = base + chain[index];
+    script.src = chain[index];
     script.onload = function () {
       load(index + 1);
     };
@@ -24,6 +29,9 @@
   function start() {
     if (started) return;
     started = true;
+    // The page's figure data comes first: the manager reads it as it starts.
+    var state = document.querySelector('meta[name="kc-widget-state"]');
+    if (state) chain.unshift(new URL(state.content, document.baseURI).href);
     events.forEach(function (name) {
       window.removeEventListener(name, start, true);
     });
