@@ -30,6 +30,14 @@ def start_widgets(page):
     """
     if page.locator(WIDGET_VIEW).count():
         page.mouse.wheel(0, 1)
+        # The manager puts a drawn widget area before every view it renders.
+        page.wait_for_function(
+            f"""() => [...document.querySelectorAll('{WIDGET_VIEW}')].every(view => {{
+                const area = view.previousElementSibling;
+                return area && area.classList.contains("widget-subarea") && area.children.length;
+            }})""",
+            timeout=60_000,
+        )
         page.wait_for_load_state("networkidle")
 
 

@@ -112,6 +112,7 @@ def test_short_citations_follow_author_year_style():
     assert LABELS["jahr1990voltage"] == "Jahr and Stevens 1990"
     assert LABELS["dean2021ketamine"] == "Dean et al. 2021"  # "and others" in the entry
     assert LABELS["jnj2025spravatomonotherapy"] == "Johnson & Johnson 2025"
+    assert LABELS["ledare2022history"] == "Le Daré et al. 2022"  # LaTeX accent decoded
 
 
 def test_table_html_escapes_text_and_names_sources():
