@@ -108,3 +108,17 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+def csv_with_changes(tmp_path: Path, table, **changes) -> Path:
+    """Write ``table`` to a CSV file with the given cells of its first row changed.
+
+    For tests of the data loaders: each change names a column and its new text.
+    """
+    table = table.copy()
+    for column, value in changes.items():
+        table[column] = table[column].astype(object)
+        table.loc[table.index[0], column] = value
+    path = tmp_path / "table.csv"
+    table.to_csv(path, index=False)
+    return path

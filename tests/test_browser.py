@@ -248,24 +248,36 @@ def three_control_figure(tmp_path_factory):
     server.shutdown()
 
 
+def expect_frames(page, figure, choose, cases):
+    """Set the fixture figure's slider, dropdown and toggle with ``choose`` and check the frame.
+
+    ``cases`` pairs the three option positions with the alt text of the frame they select.
+    """
+    controls = [figure.locator(CONTROL_SELECTOR).nth(i) for i in range(3)]
+    for positions, expected in cases:
+        for control, position in zip(controls, positions):
+            choose(control, position)
+        deadline = time.monotonic() + 3
+        while visible_frame(figure)[0] != expected and time.monotonic() < deadline:
+            page.wait_for_timeout(20)
+        assert visible_frame(figure)[0] == expected
+
+
 def test_nested_controls_of_every_kind_select_the_matching_frame(browser, three_control_figure):
     context, page, record = open_page(browser, three_control_figure)
     try:
         assert check_every_control(page, "fixture") == 3
         figure = page.locator(".kc-frame-figure").first
-        slider, dropdown, toggle = (figure.locator(CONTROL_SELECTOR).nth(i) for i in range(3))
-        for (s, d, t), expected in [
-            ((0, 0, 0), "slope -1 color C0 style -"),
-            ((2, 1, 1), "slope 1 color C1 style :"),
-            ((1, 0, 1), "slope 0 color C0 style :"),
-        ]:
-            operate(slider, s)
-            operate(dropdown, d)
-            operate(toggle, t)
-            deadline = time.monotonic() + 3
-            while visible_frame(figure)[0] != expected and time.monotonic() < deadline:
-                page.wait_for_timeout(20)
-            assert visible_frame(figure)[0] == expected
+        expect_frames(
+            page,
+            figure,
+            operate,
+            [
+                ((0, 0, 0), "slope -1 color C0 style -"),
+                ((2, 1, 1), "slope 1 color C1 style :"),
+                ((1, 0, 1), "slope 0 color C0 style :"),
+            ],
+        )
         assert record["errors"] == []
     finally:
         context.close()
@@ -403,17 +415,15 @@ def test_every_kind_of_control_works_from_the_keyboard(browser, three_control_fi
             focusable = control.locator(".noUi-handle, select, button")
             for i in range(focusable.count()):
                 assert focusable.nth(i).evaluate("el => el.tabIndex >= 0")
-        for (s, d, t), expected in [
-            ((2, 1, 1), "slope 1 color C1 style :"),
-            ((0, 0, 0), "slope -1 color C0 style -"),
-        ]:
-            press_for(slider, s)
-            press_for(dropdown, d)
-            press_for(toggle, t)
-            deadline = time.monotonic() + 3
-            while visible_frame(figure)[0] != expected and time.monotonic() < deadline:
-                page.wait_for_timeout(20)
-            assert visible_frame(figure)[0] == expected
+        expect_frames(
+            page,
+            figure,
+            press_for,
+            [
+                ((2, 1, 1), "slope 1 color C1 style :"),
+                ((0, 0, 0), "slope -1 color C0 style -"),
+            ],
+        )
         # The slider's handle is named after its label, for screen readers.
         assert slider.locator(".noUi-handle").get_attribute("aria-label") == "slope"
         assert record["errors"] == []

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from pybtex.database import parse_file
 
-from conftest import ROOT
+from conftest import ROOT, csv_with_changes
 from ketamine_course.claims import (
     VERDICTS,
     ClaimDataError,
@@ -69,15 +69,6 @@ def test_verdict_counts_cover_every_verdict_in_order():
     assert counts.sum() == len(CLAIMS)
 
 
-def write_claims(tmp_path, **changes):
-    table = CLAIMS.head(2).copy()
-    for column, value in changes.items():
-        table.loc[table.index[0], column] = value
-    path = tmp_path / "claims.csv"
-    table.to_csv(path, index=False)
-    return path
-
-
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
@@ -89,7 +80,7 @@ def write_claims(tmp_path, **changes):
 )
 def test_bad_rows_are_named(tmp_path, changes, message):
     with pytest.raises(ClaimDataError, match=message):
-        load_claims(write_claims(tmp_path, **changes))
+        load_claims(csv_with_changes(tmp_path, CLAIMS.head(2), **changes))
 
 
 def test_duplicate_and_missing_columns_are_named(tmp_path):

@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+from conftest import csv_with_changes
 from ketamine_course.pharmacokinetics import tmax_min
 from ketamine_course.safety import (
     FORMULATIONS,
@@ -91,16 +92,6 @@ def test_number_needed_to_harm_rejects_bad_counts(args, message):
         number_needed_to_harm(*args)
 
 
-def write_csv(tmp_path, table, **changes):
-    table = table.copy()
-    for column, value in changes.items():
-        table[column] = table[column].astype(object)
-        table.loc[table.index[0], column] = value
-    path = tmp_path / "table.csv"
-    table.to_csv(path, index=False)
-    return path
-
-
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
@@ -114,7 +105,7 @@ def write_csv(tmp_path, table, **changes):
 def test_bad_acute_effect_rows_are_named(tmp_path, changes, message):
     raw = load_acute_effects().astype(str).replace("nan", "")
     with pytest.raises(SafetyDataError, match=message):
-        load_acute_effects(write_csv(tmp_path, raw, **changes))
+        load_acute_effects(csv_with_changes(tmp_path, raw, **changes))
 
 
 @pytest.mark.parametrize(
@@ -128,7 +119,7 @@ def test_bad_acute_effect_rows_are_named(tmp_path, changes, message):
 def test_bad_adverse_event_rows_are_named(tmp_path, changes, message):
     raw = load_adverse_events().iloc[:, :9].astype(str)
     with pytest.raises(SafetyDataError, match=message):
-        load_adverse_events(write_csv(tmp_path, raw, **changes))
+        load_adverse_events(csv_with_changes(tmp_path, raw, **changes))
 
 
 def test_plasma_curves_peak_where_the_routes_do():
