@@ -5,6 +5,7 @@
 #   make bench   measure build time, notebook run time and page weight
 #   make linkcheck  check the book's external links (needs the internet; not run in CI)
 #   make audit   build the book, then score every page with Lighthouse against the budgets
+#   make student-notebooks  copies of the notebooks without solutions, for handing out
 #   make clean   remove the built book and its execution cache
 
 PYTHON ?= python3
@@ -15,7 +16,7 @@ DEV_STAMP  := $(VENV)/.dev-installed
 NPM_STAMP  := node_modules/.course-installed
 VENDOR_STAMP := node_modules/.course-vendored
 
-.PHONY: book test lab bench linkcheck audit clean prerequisites
+.PHONY: book test lab bench linkcheck audit student-notebooks clean prerequisites
 .DEFAULT_GOAL := book
 
 prerequisites:
@@ -58,6 +59,9 @@ lab: $(BOOK_STAMP)
 
 bench: $(DEV_STAMP) $(VENDOR_STAMP)
 	$(BIN)/python benchmarks/run.py
+
+student-notebooks: $(BOOK_STAMP)
+	$(BIN)/python scripts/student_notebooks.py
 
 audit: book $(DEV_STAMP)
 	$(BIN)/python benchmarks/audit.py
