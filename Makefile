@@ -6,6 +6,7 @@
 #   make linkcheck  check the book's external links (needs the internet; not run in CI)
 #   make audit   build the book, then score every page with Lighthouse against the budgets
 #   make student-notebooks  copies of the notebooks without solutions, for handing out
+#   make pdf     build the book, then print every page into _build/pdf/ketamine-course.pdf
 #   make clean   remove the built book and its execution cache
 
 PYTHON ?= python3
@@ -16,7 +17,7 @@ DEV_STAMP  := $(VENV)/.dev-installed
 NPM_STAMP  := node_modules/.course-installed
 VENDOR_STAMP := node_modules/.course-vendored
 
-.PHONY: book test lab bench linkcheck audit student-notebooks clean prerequisites
+.PHONY: book test lab bench linkcheck audit student-notebooks pdf clean prerequisites
 .DEFAULT_GOAL := book
 
 prerequisites:
@@ -62,6 +63,10 @@ bench: $(DEV_STAMP) $(VENDOR_STAMP)
 
 student-notebooks: $(BOOK_STAMP)
 	$(BIN)/python scripts/student_notebooks.py
+
+# Printed by Chromium through Playwright; interactive figures show their default frame.
+pdf: book $(DEV_STAMP)
+	$(BIN)/python scripts/print_pdf.py
 
 audit: book $(DEV_STAMP)
 	$(BIN)/python benchmarks/audit.py
