@@ -307,11 +307,8 @@ def browser_measurements() -> tuple[dict[str, int], float | None]:
                 page.goto(f"{base}/{name}.html", wait_until="load")
                 page.wait_for_load_state("networkidle")
                 # Count the widget manager too: a reader who scrolls to a figure loads it.
+                # start_widgets waits until every widget is drawn and the network is quiet.
                 start_widgets(page)
-                if page.locator(".kc-frame-figure").count():
-                    # Wait for the widget manager to draw, so its late requests are counted.
-                    page.wait_for_selector(".kc-frame-figure img.kc-frame", state="visible")
-                    page.wait_for_load_state("networkidle")
                 weights[name] = page_weight(urls)
                 if name == "notebooks/01_history":
                     latency = switch_latency(page)

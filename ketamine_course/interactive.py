@@ -191,6 +191,20 @@ def _check_controls(controls: Sequence[Control]) -> tuple[Control, ...]:
     return controls
 
 
+def _value_positions(
+    controls: Sequence[Control], max_frames: int, too_many: str
+) -> list[tuple[int, ...]]:
+    """Every combination of the controls' value positions, outermost control first.
+
+    Raises ``ValueError`` with ``too_many`` (formatted with ``n`` and ``max_frames``) when
+    there are more than ``max_frames`` combinations.
+    """
+    n = math.prod(len(c.values) for c in controls)
+    if n > max_frames:
+        raise ValueError(too_many.format(n=n, max_frames=max_frames))
+    return list(itertools.product(*(range(len(c.values)) for c in controls)))
+
+
 def render_frames(
     plot: Callable[..., matplotlib.figure.Figure],
     controls: Sequence[Control],
@@ -222,18 +236,19 @@ def render_frames(
         :class:`~ketamine_course.interactive.Frame`.
     """
     controls = _check_controls(controls)
-    n_frames = math.prod(len(c.values) for c in controls)
-    if n_frames > max_frames:
-        raise ValueError(
-            f"the controls make {n_frames} frames, more than max_frames={max_frames}; "
-            "use fewer values so the page stays light"
-        )
+    combinations = _value_positions(
+        controls,
+        max_frames,
+        "the controls make {n} frames, more than max_frames={max_frames}; "
+        "use fewer values so the page stays light",
+    )
+    n_frames = len(combinations)
     if not callable(alt) and not (isinstance(alt, str) and alt.strip()):
         raise ValueError("alt must be a non-empty string or a function returning one")
 
     frames: dict[tuple[int, ...], Frame] = {}
     total_bytes = 0
-    for positions in itertools.product(*(range(len(c.values)) for c in controls)):
+    for positions in combinations:
         kwargs = {c.name: c.values[i] for c, i in zip(controls, positions)}
         with course_style():
             fig = plot(**kwargs)
@@ -411,15 +426,14 @@ def filter_table(
         Control(column, (ALL, *pd.unique(table[column])), kind="dropdown", label=label)
         for column, label in zip(columns, labels)
     ]
-    n_frames = math.prod(len(c.values) for c in controls)
-    if n_frames > MAX_FRAMES:
-        raise ValueError(
-            f"the filters make {n_frames} combinations, more than {MAX_FRAMES}; "
-            "filter on fewer columns"
-        )
+    combinations = _value_positions(
+        controls,
+        MAX_FRAMES,
+        "the filters make {n} combinations, more than {max_frames}; filter on fewer columns",
+    )
     leaves = {}
     total_bytes = 0
-    for positions in itertools.product(*(range(len(c.values)) for c in controls)):
+    for positions in combinations:
         keep = pd.Series(True, index=table.index)
         for control, position in zip(controls, positions):
             if position > 0:

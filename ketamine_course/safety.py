@@ -24,7 +24,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .checks import as_finite_array
 from .datasets import citation_keys, read_table
-from .pharmacokinetics import PKResult, simulate
+from .pharmacokinetics import PKResult, cmax_ng_per_ml, simulate
 
 ACUTE_COLUMNS = (
     "formulation",
@@ -235,4 +235,4 @@ def fraction_of_peak(formulation: str, t_min: ArrayLike) -> NDArray:
     times = as_finite_array(t_min, "t_min", minimum=0)
     dense = plasma_curve(formulation, np.arange(0.0, max(300.0, float(times.max())) + 0.5, 0.5))
     at = plasma_curve(formulation, times).conc_ng_per_ml
-    return at / dense.conc_ng_per_ml.max()
+    return at / cmax_ng_per_ml(dense)

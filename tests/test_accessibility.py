@@ -33,26 +33,14 @@ def axe_violations(page) -> list[dict]:
     return sorted(violations, key=lambda v: order.get(v["impact"], 4))
 
 
-def wait_for_widgets(page) -> None:
-    """Let the widget manager draw every figure, table and self-check before checking."""
-    content = page.content()
-    for marker, selector in (
-        ("kc-frame-figure", ".kc-frame-figure img.kc-frame"),
-        ("kc-filter-table", ".kc-filter-table table"),
-        ("kc-self-check", ".kc-self-check input[type=radio]"),
-    ):
-        if marker in content:
-            page.wait_for_selector(selector, state="visible")
-
-
 @pytest.mark.book
 @pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.parametrize("name", toc_files())
 def test_no_serious_or_critical_axe_violation(browser, book_server, name):
+    # open_page starts the widgets and waits until every one is drawn.
     context, page, _ = open_page(browser, f"{book_server}/{name}.html")
     try:
-        wait_for_widgets(page)
         blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING_IMPACTS]
         assert blocking == [], json.dumps(blocking, indent=1)
     finally:

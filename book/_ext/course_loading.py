@@ -10,7 +10,7 @@
   in the ``<script type="application/vnd.jupyter.widget-state+json">`` element the manager
   reads, so pages stay readable offline and from disk.
 - The small stylesheets extensions add to every page are served as one file,
-  ``_static/course-bundle.css``, in the same order: fewer requests before the first paint.
+  ``_static/course-bundle-<hash>.css``, in the same order: fewer requests before the first paint.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from sphinx.builders.html._assets import _CascadingStyleSheet, _JavaScript
 KEEP_BLOCKING = ("documentation_options.js",)
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 STATE_SUFFIX = ".widgets.js"
-BUNDLE = "_static/course-bundle.css"
+BUNDLE = "_static/course-bundle-{}.css"
 
 
 def deferred(script: _JavaScript) -> _JavaScript:
@@ -76,12 +76,11 @@ def _bundle_styles(app, context) -> None:
     local = [name for name in sheets if name.startswith("_static/") and "://" not in name]
     if len(local) < 2:
         return
-    bundles = app.env.course_bundles if hasattr(app.env, "course_bundles") else {}
-    key = hashlib.sha256("\n".join(local).encode()).hexdigest()[:10]
-    name = BUNDLE if not bundles or key in bundles else BUNDLE.replace(".css", f"-{key}.css")
-    bundles.setdefault(key, (name, local))
+    # One bundle per distinct list of stylesheets (in practice one for the whole book).
+    name = BUNDLE.format(hashlib.sha256("\n".join(local).encode()).hexdigest()[:10])
+    bundles = getattr(app.env, "course_bundles", {})
+    bundles[name] = local
     app.env.course_bundles = bundles
-    name = bundles[key][0]
     kept = [css for css in context["css_files"] if str(css.filename) not in local]
     context["css_files"] = [*kept, _CascadingStyleSheet(name, priority=500)]
 
@@ -90,7 +89,7 @@ def _write_bundles(app, exception):
     if exception is not None or getattr(app.builder, "format", "") != "html":
         return
     outdir = Path(app.builder.outdir)
-    for name, sheets in getattr(app.env, "course_bundles", {}).values():
+    for name, sheets in getattr(app.env, "course_bundles", {}).items():
         parts = [f"/* {sheet} */\n" + (outdir / sheet).read_text() for sheet in sheets]
         (outdir / name).write_text("\n".join(parts))
 
