@@ -4,7 +4,8 @@ rapid-acting antidepressant*.
 The notebooks stay thin: they call the tested functions in this package.
 """
 
+from .exercises import check
 from .interactive import Control, filter_table, frame_figure, render_frames, self_check
 
-__all__ = ["Control", "filter_table", "frame_figure", "render_frames", "self_check"]
+__all__ = ["Control", "check", "filter_table", "frame_figure", "render_frames", "self_check"]
 __version__ = "0.1.0"
