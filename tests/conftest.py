@@ -8,10 +8,13 @@ import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import nbformat
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -32,6 +35,46 @@ CHROMIUM_ARGS = [
 
 def jupyter_book_command(*args: str) -> list[str]:
     return [str(Path(sys.executable).parent / "jupyter-book"), *args]
+
+
+def build_fixture_book(
+    tmp_path: Path,
+    cell_source: str,
+    configure: Callable[[dict], None] | None = None,
+    notebook_name: str = "fixture",
+) -> subprocess.CompletedProcess:
+    """Build a one-notebook book with the course's own configuration.
+
+    ``configure``, when given, changes the configuration (a dict read from
+    ``_config.yml``) before the build.
+    """
+    book = tmp_path / "book-src"
+    book.mkdir()
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    if configure:
+        configure(config)
+    (book / "_config.yml").write_text(yaml.safe_dump(config))
+    shutil.copytree(ROOT / "book", book / "book")
+    shutil.copytree(ROOT / ".vendor", book / ".vendor")
+    (book / "notebooks").mkdir()
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("# Fixture"),
+        nbformat.v4.new_code_cell(cell_source),
+    ]
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(notebook, book / "notebooks" / f"{notebook_name}.ipynb")
+    (book / "_toc.yml").write_text(f"format: jb-book\nroot: notebooks/{notebook_name}\n")
+    return subprocess.run(
+        jupyter_book_command("build", str(book), "--warningiserror", "--nitpick", "--keep-going"),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlparse
 
-import nbformat
 import pytest
 import yaml
 
-from conftest import ROOT, jupyter_book_command
+from conftest import ROOT, build_fixture_book
 
 pytestmark = [pytest.mark.book, pytest.mark.slow]
 
@@ -194,34 +191,6 @@ def test_no_unfinished_text_in_the_book(built_html):
         text = re.sub(r"<(script|style)\b.*?</\1>", " ", page.read_text(), flags=re.S)
         text = re.sub(r"<[^>]+>", " ", text)
         assert not pattern.search(text), f"{page.name}: {pattern.search(text).group(0)}"
-
-
-def build_fixture_book(tmp_path: Path, cell_source: str) -> subprocess.CompletedProcess:
-    """Build a one-notebook book with the course's own configuration."""
-    book = tmp_path / "book-src"
-    book.mkdir()
-    shutil.copy(ROOT / "_config.yml", book / "_config.yml")
-    shutil.copytree(ROOT / "book", book / "book")
-    shutil.copytree(ROOT / ".vendor", book / ".vendor")
-    (book / "notebooks").mkdir()
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [
-        nbformat.v4.new_markdown_cell("# Fixture"),
-        nbformat.v4.new_code_cell(cell_source),
-    ]
-    notebook.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(notebook, book / "notebooks" / "fixture.ipynb")
-    (book / "_toc.yml").write_text("format: jb-book\nroot: notebooks/fixture\n")
-    return subprocess.run(
-        jupyter_book_command("build", str(book), "--warningiserror", "--nitpick", "--keep-going"),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
 
 
 def test_a_cell_that_raises_fails_the_build(tmp_path):

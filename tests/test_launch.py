@@ -1,0 +1,145 @@
+"""Launch buttons and the environment that Binder and JupyterHubs build.
+
+The launch buttons are built from the repository's public address in ``_config.yml``. A
+fixture book, built with the course's configuration and a stand-in address, shows that the
+configured buttons form well-formed URLs that open the lesson's notebook; the built book
+itself shows buttons exactly when the address is configured.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import yaml
+
+from conftest import ROOT, build_fixture_book
+
+# A stand-in address for the fixture book; the test checks how links are formed from it.
+FIXTURE_REPOSITORY = "https://github.com/course-fixture/ketamine-course"
+FIXTURE_HUB = "https://hub.course-fixture.org"
+LESSON = "02_glutamate_nmda"
+
+
+def theme_options() -> dict:
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    return config["sphinx"]["config"]["html_theme_options"]
+
+
+def launch_links(page: Path) -> dict[str, str]:
+    """The launch menu's links on a built page, by button text."""
+    html = page.read_text()
+    links = {}
+    for href, text in re.findall(
+        r'<a href="([^"]+)"[^>]*title="Launch on ([A-Za-z]+)"', html.replace("&amp;", "&")
+    ):
+        links[text] = href
+    return links
+
+
+@pytest.fixture(scope="module")
+def fixture_page(tmp_path_factory) -> Path:
+    def configure(config: dict) -> None:
+        options = config["sphinx"]["config"]["html_theme_options"]
+        options["repository_url"] = FIXTURE_REPOSITORY
+        options["launch_buttons"]["jupyterhub_url"] = FIXTURE_HUB
+
+    tmp_path = tmp_path_factory.mktemp("launch")
+    result = build_fixture_book(tmp_path, "1 + 1", configure, notebook_name=LESSON)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return tmp_path / "book-src" / "_build" / "html" / "notebooks" / f"{LESSON}.html"
+
+
+@pytest.mark.book
+@pytest.mark.slow
+def test_fixture_lesson_has_binder_jupyterhub_and_colab_buttons(fixture_page):
+    assert set(launch_links(fixture_page)) == {"Binder", "JupyterHub", "Colab"}
+
+
+@pytest.mark.book
+@pytest.mark.slow
+def test_binder_link_opens_the_notebook_in_jupyterlab(fixture_page):
+    url = urlsplit(launch_links(fixture_page)["Binder"])
+    assert (url.scheme, url.netloc) == ("https", "mybinder.org")
+    assert url.path == "/v2/gh/course-fixture/ketamine-course/main"
+    assert parse_qs(url.query) == {"urlpath": [f"lab/tree/notebooks/{LESSON}.ipynb"]}
+
+
+@pytest.mark.book
+@pytest.mark.slow
+def test_jupyterhub_link_pulls_the_repository_with_nbgitpuller(fixture_page):
+    url = urlsplit(launch_links(fixture_page)["JupyterHub"])
+    assert f"{url.scheme}://{url.netloc}" == FIXTURE_HUB
+    assert url.path == "/hub/user-redirect/git-pull"
+    assert parse_qs(url.query) == {
+        "repo": [FIXTURE_REPOSITORY],
+        # nbgitpuller clones into a folder named after the repository.
+        "urlpath": [f"lab/tree/ketamine-course/notebooks/{LESSON}.ipynb"],
+        "branch": ["main"],
+    }
+
+
+@pytest.mark.book
+@pytest.mark.slow
+def test_colab_link_opens_the_notebook_from_the_repository(fixture_page):
+    url = urlsplit(launch_links(fixture_page)["Colab"])
+    assert (url.scheme, url.netloc) == ("https", "colab.research.google.com")
+    assert url.path == f"/github/course-fixture/ketamine-course/blob/main/notebooks/{LESSON}.ipynb"
+
+
+def test_launch_links_point_to_notebooks_that_exist():
+    # The buttons name notebooks/<page>.ipynb relative to the repository root.
+    assert theme_options()["path_to_docs"] == ""
+    assert (ROOT / "notebooks" / f"{LESSON}.ipynb").exists()
+
+
+@pytest.mark.book
+@pytest.mark.slow
+def test_built_lessons_have_launch_buttons_exactly_when_the_address_is_set(built_html):
+    repository = theme_options()["repository_url"]
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        links = launch_links(built_html / "notebooks" / f"{notebook.stem}.html")
+        if not repository:
+            assert links == {}, notebook.name
+            continue
+        assert {"Binder", "Colab"} <= set(links), notebook.name
+        for href in links.values():
+            assert notebook.name in href and urlsplit(href).scheme == "https"
+
+
+def test_runtime_and_requirements_define_the_environment():
+    assert (ROOT / "runtime.txt").read_text().strip() == "python-3.11"
+    requirements = (ROOT / "requirements.txt").read_text().splitlines()
+    # The pinned packages, then the course package itself.
+    assert requirements[-1] == "-e ."
+    pins = [line for line in requirements if line and not line.startswith(("#", "-e"))]
+    assert all(re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[^=\s]+", pin) for pin in pins)
+
+
+def test_repo2docker_builds_from_the_repository_as_it_is(tmp_path):
+    """repo2docker (Binder, Zero to JupyterHub, The Littlest JupyterHub) reads the repository.
+
+    ``--no-build`` writes the Dockerfile without a container engine: it shows Python 3.11 from
+    runtime.txt and the pinned requirements (which install the package) in the image.
+    """
+    repo2docker = Path(sys.executable).parent / "jupyter-repo2docker"
+    clone = tmp_path / "clone"
+    # A clean checkout, as Binder sees the repository (no virtual environment or build).
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+    for name in ("runtime.txt", "requirements.txt"):
+        shutil.copy(ROOT / name, clone / name)  # uncommitted edits count too
+    result = subprocess.run(
+        [str(repo2docker), "--no-build", "--debug", str(clone)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    output = result.stdout + result.stderr
+    assert "python=3.11" in output
+    assert 'pip install --no-cache-dir -r "requirements.txt"' in output
