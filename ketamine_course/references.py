@@ -43,8 +43,9 @@ def short_citation(entry: Entry) -> str:
     return f"{who} {entry.fields.get('year', 'n.d.')}"
 
 
-#: The course bibliography, beside the package in the course repository.
-COURSE_BIBLIOGRAPHY = Path(__file__).resolve().parent.parent / "book" / "references.bib"
+#: The course bibliography. In the repository this is a link to ``book/references.bib``;
+#: an installed package (Binder, a JupyterHub image, Colab) carries a copy of it.
+COURSE_BIBLIOGRAPHY = Path(__file__).resolve().parent / "data" / "references.bib"
 
 
 def short_citations(bib_path: str | os.PathLike | None = None) -> dict[str, str]:
@@ -57,7 +58,7 @@ def short_citations(bib_path: str | os.PathLike | None = None) -> dict[str, str]
     if not path.is_file():
         raise ValueError(
             f"bib_path {str(path)!r} is not a file; the course bibliography is "
-            "book/references.bib in the course repository"
+            "book/references.bib in the course repository, installed with the package"
         )
     entries = parse_file(os.fspath(path)).entries
     return {key: short_citation(entry) for key, entry in entries.items()}

@@ -143,3 +143,44 @@ def test_repo2docker_builds_from_the_repository_as_it_is(tmp_path):
     output = result.stdout + result.stderr
     assert "python=3.11" in output
     assert 'pip install --no-cache-dir -r "requirements.txt"' in output
+
+
+def test_installed_package_carries_its_data_and_bibliography(tmp_path):
+    """repo2docker and Colab install the package as a copy, away from the repository.
+
+    The copy must load every data file and the bibliography (Lesson 9 labels its sources
+    from it) on its own.
+    """
+    source, wheels, site = tmp_path / "source", tmp_path / "wheels", tmp_path / "site"
+    # The package's sources alone, so that no earlier build's file lists take part.
+    shutil.copytree(
+        ROOT / "ketamine_course",
+        source / "ketamine_course",
+        symlinks=True,
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    for name in ("pyproject.toml", "README.md", "book/references.bib"):
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, source / name)
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet"]
+    subprocess.run([*pip, "wheel", "--no-deps", "-w", str(wheels), str(source)], check=True)
+    wheel = next(wheels.glob("ketamine_course-*.whl"))
+    subprocess.run([*pip, "install", "--no-deps", "--target", str(site), str(wheel)], check=True)
+    script = f"""
+import sys
+sys.path.insert(0, {str(site)!r})
+import ketamine_course
+from ketamine_course import datasets, references
+assert ketamine_course.__file__.startswith({str(site)!r}), ketamine_course.__file__
+labels = references.short_citations()
+assert labels["anis1983dissociative"].startswith("Anis"), labels["anis1983dissociative"]
+for name in {sorted(p.name for p in (ROOT / "ketamine_course" / "data").glob("*.csv"))!r}:
+    assert len(datasets.read_table(name)) > 0, name
+print(len(labels))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    bib = (ROOT / "book" / "references.bib").read_text()
+    assert int(result.stdout) == bib.count("\n@") + bib.startswith("@")
