@@ -9,6 +9,8 @@ exceeded.
   execution cache), with the Python and npm packages already installed.
 - No-change rebuild: ``make book`` again, nothing changed.
 - Notebook run time: the execution time jupyter-cache recorded for each notebook.
+- Kernel memory: the peak resident memory of each notebook's kernel, running the notebook top
+  to bottom in a fresh kernel (what a JupyterHub must allow each open lesson; reported).
 - Frame render time: computing and rendering one frame of the History timeline.
 - Frame simulation time: the model computation behind one frame of each
   model-driven figure (mechanism and pharmacokinetics lessons), at its most
@@ -72,6 +74,26 @@ def notebook_run_times() -> dict[str, float]:
         if seconds is not None:
             times[Path(record.uri).name] = round(seconds, 2)
     return times
+
+
+def kernel_peak_mib() -> dict[str, float]:
+    import nbformat
+    from nbclient import NotebookClient
+
+    peaks = {}
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        # ru_maxrss is in KiB on Linux.
+        notebook.cells.append(
+            nbformat.v4.new_code_cell(
+                "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+            )
+        )
+        NotebookClient(
+            notebook, timeout=300, resources={"metadata": {"path": str(path.parent)}}
+        ).execute()
+        peaks[path.name] = round(int(notebook.cells[-1].outputs[0]["text"]) / 1024, 1)
+    return peaks
 
 
 def frame_render_seconds(repeats: int = 5) -> float:
@@ -359,6 +381,7 @@ def main() -> int:
         "clean_build_s": round(timed_build(), 1),
         "rebuild_s": round(timed_build(), 1),
         "notebook_run_s": notebook_run_times(),
+        "kernel_peak_mib": kernel_peak_mib(),
         "frame_render_s": round(frame_render_seconds(), 3),
         "mechanism_frames": mechanism_frame_seconds(),
     }
@@ -379,6 +402,8 @@ def main() -> int:
         print(f"run {notebook:<28}{seconds:>7.2f} s   (budget 20 s){flag}")
         if flag:
             failures.append(notebook)
+    for notebook, mib in report["kernel_peak_mib"].items():
+        print(f"kernel {notebook:<25}{mib:>7.0f} MiB peak memory")
     print(f"frame render (History)   {report['frame_render_s']:>8.3f} s")
     for name, times in report["mechanism_frames"].items():
         flag = "" if times["simulation_s"] <= BUDGETS["frame_simulation_s"] else "  OVER BUDGET"
