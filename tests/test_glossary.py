@@ -33,13 +33,15 @@ def blank(match: re.Match) -> str:
 
 
 def prose(source: str) -> str:
-    """A markdown cell with headings, code, directive lines, citations and link targets blanked.
+    """A markdown cell with headings, code, directive lines, quotations, citations and link
+    targets blanked.
 
     Blanking keeps every other character at its position in the cell.
     """
     for pattern, flags in (
         (r"^```(?!`*\{)[^\n]*\n.*?^```", re.M | re.S),  # fenced code blocks
         (r"^`{3,}.*$|^#.*$|^:\w+:.*$", re.M),  # directive fences, headings, directive options
+        (r"^>.*$", re.M),  # quotations: another author's words, left as they are
         (r"\{(?:cite:\w+|doc|ref)\}`[^`]*`", 0),  # roles whose text is not prose
         (r"(?<!\})`[^`]*`", 0),  # inline code, not roles
         (r"\]\([^)]*\)", 0),  # link targets
