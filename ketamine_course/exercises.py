@@ -273,6 +273,48 @@ def _check_names(
     return Feedback(exercise, INCORRECT, f"`{name}` is missing {missing} name(s). {missing_hint}")
 
 
+def _check_fractions(
+    exercise: str,
+    name: str,
+    given: object,
+    expected: Mapping[str, float],
+    *,
+    keys: str,
+    hint: str,
+    mistake: tuple[Mapping[str, float], str] | None = None,
+    success: str,
+) -> Feedback:
+    """Compare a dict of fractions (one per effect, trial...) with the expected values.
+
+    ``keys`` says what the dict's keys are, for the messages; ``mistake`` is a typical
+    wrong dict and the hint it gets.
+    """
+    if not isinstance(given, Mapping):
+        return Feedback(
+            exercise, INCORRECT, f"`{name}` should be a dict from {keys} to a fraction."
+        )
+    missing = sorted(set(expected) - set(given))
+    if missing:
+        return Feedback(
+            exercise,
+            INCORRECT,
+            f"`{name}` has no value for {', '.join(map(repr, missing))}: give one for each {keys}.",
+        )
+
+    def entry(key: str) -> str:
+        return f"{name}[{key!r}]"
+
+    return _check_numbers(
+        exercise,
+        {entry(key): given[key] for key in expected},
+        [Answer(entry(key), value, 0.02, hint, fraction=True) for key, value in expected.items()],
+        [Mistake({entry(key): value for key, value in mistake[0].items()}, mistake[1])]
+        if mistake
+        else [],
+        success=success,
+    )
+
+
 def _check_verdict(exercise: str, verdict: object, expected: str, hints: Mapping[str, str]):
     """Compare a claim verdict with the course's, or ``None`` when it matches."""
     from ketamine_course.claims import VERDICTS
@@ -946,43 +988,23 @@ def _safety_time_course(fraction_at_resolution) -> Feedback:
     spray = "esketamine nasal spray"
     effects = load_acute_effects()
     effects = effects[effects["formulation"] == spray].set_index("effect")
-    if not isinstance(fraction_at_resolution, Mapping):
-        return Feedback(
-            "safety-time-course",
-            INCORRECT,
-            "`fraction_at_resolution` should be a dict from effect name to fraction, e.g. "
-            "{'dissociation': 0.5, ...}.",
-        )
-    missing = sorted(set(effects.index) - set(fraction_at_resolution))
-    if missing:
-        return Feedback(
-            "safety-time-course",
-            INCORRECT,
-            f"`fraction_at_resolution` has no value for {', '.join(map(repr, missing))}: "
-            "give one for each esketamine effect in `load_acute_effects()`.",
-        )
-    answers, given, at_peak = [], {}, {}
-    hint = (
-        "Evaluate `fraction_of_peak('esketamine nasal spray', [resolved_min])` at the time the "
-        "effect resolves (`resolved_min`)."
-    )
-    for effect, row in effects.iterrows():
-        name = f"fraction_at_resolution[{effect!r}]"
-        level = float(fraction_of_peak(spray, [row["resolved_min"]])[0])
-        answers.append(Answer(name, level, 0.02, hint, fraction=True))
-        given[name] = fraction_at_resolution[effect]
-        at_peak[name] = float(fraction_of_peak(spray, [row["peak_min"]])[0])
-    return _check_numbers(
+
+    def level_at(column: str) -> dict[str, float]:
+        return dict(zip(effects.index, fraction_of_peak(spray, effects[column]).tolist()))
+
+    return _check_fractions(
         "safety-time-course",
-        given,
-        answers,
-        [
-            Mistake(
-                at_peak,
-                "Those are the levels when each effect peaks: use the time it resolves, "
-                "`resolved_min`.",
-            )
-        ],
+        "fraction_at_resolution",
+        fraction_at_resolution,
+        level_at("resolved_min"),
+        keys="esketamine effect in `load_acute_effects()`",
+        hint="Evaluate `fraction_of_peak('esketamine nasal spray', [resolved_min])` at the time "
+        "the effect resolves (`resolved_min`).",
+        mistake=(
+            level_at("peak_min"),
+            "Those are the levels when each effect peaks: use the time it resolves, "
+            "`resolved_min`.",
+        ),
         success="The effects do not end at one common level: the mental effects fade while "
         "most of the drug is still there, and the blood-pressure rise lingers.",
     )
@@ -1075,11 +1097,11 @@ def _claims_lasting(nnt_stable_remitters, nnt_stable_responders, verdict) -> Fee
         return wrong_verdict
     trials = load_trials().set_index("trial")
 
-    def nnt(group: str, flipped: bool = False) -> float:
+    def nnt(group: str) -> float:
         row = trials.loc[f"SUSTAIN-1 ({group})"]
         kept = row["events_treatment"] / row["n_treatment"]
         stopped = row["events_control"] / row["n_control"]
-        return float(1 / ((kept - stopped) if flipped else (stopped - kept)))
+        return float(1 / (stopped - kept))
 
     hint = (
         "Relapse risk is events / patients in each arm; the number needed to treat is "
@@ -1120,39 +1142,19 @@ def _claims_everyone(share_without_outcome, verdict) -> Feedback:
         return wrong_verdict
     trials = load_trials()
     binary = trials[trials["outcome_type"].eq("binary") & trials["events_treatment"].notna()]
-    binary = binary[~binary["trial"].str.startswith("SUSTAIN-1")].set_index("trial")
-    if not isinstance(share_without_outcome, Mapping):
-        return Feedback(
-            "claims-everyone",
-            INCORRECT,
-            "`share_without_outcome` should be a dict from trial name to fraction.",
-        )
-    missing = sorted(set(binary.index) - set(share_without_outcome))
-    if missing:
-        return Feedback(
-            "claims-everyone",
-            INCORRECT,
-            f"`share_without_outcome` has no value for {', '.join(map(repr, missing))}: "
-            "give one for each binary-outcome trial except the SUSTAIN-1 relapse rows.",
-        )
-    answers, given, reached = [], {}, {}
-    hint = "The share without the outcome is 1 − events_treatment / n_treatment."
-    for trial, row in binary.iterrows():
-        name = f"share_without_outcome[{trial!r}]"
-        share = 1 - row["events_treatment"] / row["n_treatment"]
-        answers.append(Answer(name, share, 0.01, hint, fraction=True))
-        given[name] = share_without_outcome[trial]
-        reached[name] = 1 - share
-    return _check_numbers(
+    binary = binary[~binary["trial"].str.startswith("SUSTAIN-1")]
+    reached = dict(zip(binary["trial"], binary["events_treatment"] / binary["n_treatment"]))
+    return _check_fractions(
         "claims-everyone",
-        given,
-        answers,
-        [
-            Mistake(
-                reached,
-                "Those are the shares who reached the outcome: the exercise asks for those "
-                "who did not (1 − events / n).",
-            )
-        ],
+        "share_without_outcome",
+        share_without_outcome,
+        {trial: 1 - share for trial, share in reached.items()},
+        keys="binary-outcome trial except the SUSTAIN-1 relapse rows",
+        hint="The share without the outcome is 1 − events_treatment / n_treatment.",
+        mistake=(
+            reached,
+            "Those are the shares who reached the outcome: the exercise asks for those who did "
+            "not (1 − events / n).",
+        ),
         success="In every trial many patients on ketamine did not reach the outcome.",
     )
