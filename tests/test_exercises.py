@@ -320,3 +320,32 @@ def test_feedback_displays_as_an_escaped_status_box():
     assert "<code>a</code> &lt; b &amp; c" in html
     assert "Not yet." in html
     assert "kc-feedback-correct" in Feedback("x", "correct", "ok")._repr_html_()
+
+
+@pytest.mark.book
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_book_shows_each_answer_cell_waiting_and_each_solution_checked(built_html, path):
+    """In the book every answer cell says "No answer yet" and every executed solution,
+    checked by its own checker, says "Correct" (inside the hidden solution)."""
+    calls_check = re.compile(r"(?<![\w.])check\(")
+    page = (built_html / "notebooks" / f"{path.stem}.html").read_text()
+    cells = nbformat.read(path, as_version=4).cells
+    answers = sum(
+        1
+        for cell in cells
+        if cell.cell_type == "code"
+        and "solution" not in cell.metadata.get("tags", [])
+        and calls_check.search(cell.source)
+    )
+    solutions = sum(
+        1
+        for cell in cells
+        if cell.cell_type == "code"
+        and "solution" in cell.metadata.get("tags", [])
+        and calls_check.search(cell.source)
+    )
+    assert answers >= 1
+    assert page.count('class="kc-feedback kc-feedback-pending"') == answers
+    assert page.count('class="kc-feedback kc-feedback-correct"') == solutions
+    assert "<strong>Not yet.</strong>" not in page
