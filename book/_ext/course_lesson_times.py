@@ -4,8 +4,8 @@ For every notebook in the book the table gives the words of its prose (markdown 
 the reading time those words take at the average adult silent reading rate for English
 non-fiction, 238 words per minute (Brysbaert 2019, doi:10.1016/j.jml.2019.104047), and
 the run time of its last execution, as MyST-NB recorded it. The run times are known only
-once every notebook has been read, so a placeholder is replaced late, as MyST-NB does for
-its own execution table, and the page is read again on every build.
+once every notebook has been read, so the directive leaves a marker node that is replaced
+late, as MyST-NB does for its own execution table, and the page is read again on every build.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def reading_minutes(words: int) -> int:
 
 
 class lesson_times(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
-    """Placeholder for the table, filled in once every notebook has run."""
+    """Marks where the table goes; filled in once every notebook has run."""
 
 
 class LessonTimes(SphinxDirective):
