@@ -1,4 +1,5 @@
-"""Live: JupyterLab runs each lesson notebook and its first figure responds to its control."""
+"""Live: JupyterLab runs each lesson notebook, its first figure responds to its control, and
+an exercise's answer cell gives feedback."""
 
 from __future__ import annotations
 
@@ -117,5 +118,53 @@ def test_lesson_figure_responds_live_in_jupyterlab(browser, jupyterlab, tmp_path
                 break
         assert after != before
         assert errors == []
+    finally:
+        context.close()
+
+
+# Sets the source of the first cell that checks `label` and runs it; returns its index.
+ANSWER_AND_RUN = """([label, source]) => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  const cells = panel.content.widgets;
+  const index = cells.findIndex(
+    (cell) => cell.model.type === "code" && cell.model.sharedModel.getSource().includes(
+      `check("${label}"`)
+  );
+  cells[index].model.sharedModel.setSource(source);
+  panel.content.activeCellIndex = index;
+  window.jupyterapp.commands.execute("notebook:run-cell");
+  return index;
+}"""
+
+
+def test_answer_cell_gives_feedback_live_in_jupyterlab(browser, jupyterlab):
+    """A student types an answer into an exercise's answer cell, runs it and reads the hint."""
+    base, token = jupyterlab
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(f"{base}/lab/tree/notebooks/02_glutamate_nmda.ipynb?token={token}")
+        page.wait_for_function(NOTEBOOK_READY, timeout=120_000)
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        page.wait_for_function(NOTEBOOK_READY, timeout=120_000)
+        feedback = page.locator(".jp-Notebook-cell.jp-mod-active .kc-feedback")
+        # Values from a base-10 logarithm: a typical mistake, with its own hint.
+        page.evaluate(
+            ANSWER_AND_RUN,
+            [
+                "nmda-half-block",
+                'check("nmda-half-block", v_half_1mM_mV=-8.9, v_half_2mM_mV=-4.06)',
+            ],
+        )
+        feedback.filter(has_text="Not yet.").wait_for(timeout=60_000)
+        assert "base-10 logarithm" in feedback.inner_text()
+        page.evaluate(
+            ANSWER_AND_RUN,
+            [
+                "nmda-half-block",
+                'check("nmda-half-block", v_half_1mM_mV=-20.5, v_half_2mM_mV=-9.3)',
+            ],
+        )
+        feedback.filter(has_text="Correct.").wait_for(timeout=60_000)
     finally:
         context.close()
