@@ -148,12 +148,20 @@ def check(exercise: str, **answers: object) -> Feedback:
             f"exercise {exercise!r} takes the answers {', '.join(names)}; "
             f"got {', '.join(answers) or 'none'}"
         )
-    if any(value is ... or value is None for value in answers.values()):
+    if any(value is ... for value in answers.values()):
         return Feedback(
             exercise,
             UNANSWERED,
             "Replace each `...` with your value, then run the cell again.",
         )
+    for name, value in answers.items():
+        if value is None:
+            return Feedback(
+                exercise,
+                INCORRECT,
+                f"`{name}` is None: assign the value itself (a function that only prints "
+                "its result returns None).",
+            )
     return checker(**answers)
 
 
@@ -335,16 +343,15 @@ def _check_verdict(exercise: str, verdict: object, expected: str, hints: Mapping
 
 
 @cache
-def _years() -> pd.Series:
+def _timeline() -> pd.DataFrame:
     from ketamine_course.history import load_timeline
 
-    events = load_timeline()
-    return events.set_index("label")["year"]
+    return load_timeline()
 
 
 @_checker("history-gaps")
 def _history_gaps(synthesis_to_trial_years, nmda_to_trial_years) -> Feedback:
-    year = _years()
+    year = _timeline().set_index("label")["year"]
     trial = year["First placebo-controlled trial"]
     approval = year["FDA approves ketamine"]
     return _check_numbers(
@@ -378,9 +385,7 @@ def _history_gaps(synthesis_to_trial_years, nmda_to_trial_years) -> Feedback:
 
 @_checker("history-decades")
 def _history_decades(regulation_peak_decade) -> Feedback:
-    from ketamine_course.history import load_timeline
-
-    events = load_timeline()
+    events = _timeline()
     decades = (events["year"] // 10 * 10).astype(int)
     counts = pd.crosstab(events["theme"], decades)
     peak = int(counts.loc["regulation"].idxmax())
@@ -629,21 +634,22 @@ def _ketamine_use_dependence(blocked_at_1hz, blocked_at_20hz) -> Feedback:
 # -- Lesson 4: from synapse to circuit ----------------------------------------
 
 
-def _largest_rate_ratio(params) -> float:
+def _largest_and_baseline_rate(params) -> tuple[float, float]:
+    """Largest steady excitatory rate over 0.01–100 µM, and the drug-free rate."""
     from ketamine_course.circuit import steady_rates
 
     excitatory, _ = steady_rates(np.logspace(-2, 2, 81), params)
     baseline, _ = steady_rates(0.0, params)
-    return float(excitatory.max() / baseline)
+    return float(excitatory.max()), float(baseline)
 
 
 @_checker("circuit-equal-sensitivity")
 def _circuit_equal_sensitivity(largest_ratio_default, largest_ratio_equal) -> Feedback:
-    from ketamine_course.circuit import DEFAULT_CIRCUIT, steady_rates
+    from ketamine_course.circuit import DEFAULT_CIRCUIT
 
-    default = DEFAULT_CIRCUIT
-    equal = replace(default, block_half_i_uM=default.block_half_e_uM)
-    excitatory, _ = steady_rates(np.logspace(-2, 2, 81), default)
+    largest, baseline = _largest_and_baseline_rate(DEFAULT_CIRCUIT)
+    equal = replace(DEFAULT_CIRCUIT, block_half_i_uM=DEFAULT_CIRCUIT.block_half_e_uM)
+    largest_equal, baseline_equal = _largest_and_baseline_rate(equal)
     hint = (
         "Divide the largest steady excitatory rate over 0.01–100 µM by the drug-free rate "
         "(`steady_rates(0.0, params)`)."
@@ -652,12 +658,12 @@ def _circuit_equal_sensitivity(largest_ratio_default, largest_ratio_equal) -> Fe
         "circuit-equal-sensitivity",
         locals(),
         [
-            Answer("largest_ratio_default", _largest_rate_ratio(default), 0.05, hint),
-            Answer("largest_ratio_equal", _largest_rate_ratio(equal), 0.05, hint),
+            Answer("largest_ratio_default", largest / baseline, 0.05, hint),
+            Answer("largest_ratio_equal", largest_equal / baseline_equal, 0.05, hint),
         ],
         [
             Mistake(
-                {"largest_ratio_default": float(excitatory.max())},
+                {"largest_ratio_default": largest},
                 "That is the largest rate itself, in spikes per second: divide it by the "
                 "drug-free rate.",
             )
@@ -870,9 +876,10 @@ def _evidence_leave_out(pooled_difference, ci_low, ci_high) -> Feedback:
     trials = load_trials()
     names = [t for t in trials["trial"] if t.startswith("TRANSFORM")]
     others = [t for t in names if t != "TRANSFORM-2"]
-    without = pool(reported_effects(select(trials, trial=others)))
+    effects = reported_effects(select(trials, trial=others))
+    without = pool(effects)
     everything = pool(reported_effects(select(trials, trial=names)))
-    unweighted = float(reported_effects(select(trials, trial=others))["effect"].mean())
+    unweighted = float(effects["effect"].mean())
     hint = (
         "Select the two other TRANSFORM trials, then pool `reported_effects` of them with "
         "`pool`, and read `.estimate`, `.ci_low` and `.ci_high`."

@@ -293,6 +293,12 @@ def test_unanswered_values_say_so():
     assert "Replace each `...`" in feedback.message
 
 
+def test_none_is_explained_not_taken_for_unanswered():
+    feedback = check("nmda-half-block", v_half_1mM_mV=None, v_half_2mM_mV=-9.3)
+    assert feedback.status == "incorrect"
+    assert "`v_half_1mM_mV` is None" in feedback.message
+
+
 @pytest.mark.parametrize(
     ("value", "phrase"),
     [("minus twenty", "should be a number"), ([1, 2], "single number"), (np.nan, "finite")],

@@ -22,6 +22,8 @@ from sphinx.addnodes import pending_xref
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
+METADATA_KEY = "has-lesson-times"
+
 #: Average silent reading rate of adults for English non-fiction, words per minute.
 WORDS_PER_MINUTE = 238
 
@@ -63,6 +65,8 @@ class lesson_times(nodes.General, nodes.Element):  # noqa: N801 (docutils node n
 
 class LessonTimes(SphinxDirective):
     def run(self) -> list[nodes.Node]:
+        # Remembered so that the page is read again on every build (see below).
+        self.env.metadata[self.env.docname][METADATA_KEY] = True
         return [lesson_times()]
 
 
@@ -110,7 +114,7 @@ def _row(*cells: str | nodes.Node) -> nodes.row:
 
 
 def _pages_with_the_table(app, env, added, changed, removed) -> list[str]:
-    return [doc for doc in ("book/instructor-guide",) if doc in env.found_docs]
+    return [doc for doc, meta in env.metadata.items() if meta.get(METADATA_KEY)]
 
 
 def setup(app):
