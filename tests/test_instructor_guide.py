@@ -91,3 +91,27 @@ def test_lesson_times_table_matches_the_notebooks_and_the_status_page(built_html
         assert int(words) == prose_words(path)
         assert int(minutes) == math.ceil(int(words) / WORDS_PER_MINUTE)
         assert float(seconds) == pytest.approx(run_times[f"notebooks/{path.stem}"], abs=0.06)
+
+
+@pytest.mark.book
+@pytest.mark.slow
+def test_guide_names_each_exercise_by_the_books_number_and_its_label(built_html):
+    guide_html = (built_html / "book" / "instructor-guide.html").read_text()
+    guide = BeautifulSoup(guide_html, "html.parser")
+    numbers_in_lessons = {}
+    for page in (built_html / "notebooks").glob("*.html"):
+        for box in BeautifulSoup(page.read_text(), "html.parser").select("div.exercise[id]"):
+            title = box.select_one(".caption-number").get_text(strip=True)
+            numbers_in_lessons[box["id"]] = title
+    labels = exercise_labels()
+    assert labels <= set(numbers_in_lessons)
+    named = set()
+    for link in guide.select("a.reference.internal[href*='#']"):
+        label = link["href"].split("#")[1]
+        if label not in labels:
+            continue
+        # "Exercise 12 (claims-ect)": the number the book shows, then the notebook's label.
+        assert link.get_text(strip=True) == numbers_in_lessons[label], label
+        assert link.find_next_sibling("code").get_text() == label
+        named.add(label)
+    assert named == labels
