@@ -445,6 +445,11 @@ def filter_table(
                 f"the filtered tables exceed max_bytes={max_bytes}; "
                 "filter on fewer columns or shorten the cells"
             )
-        leaves[positions] = widgets.HTML(markup)
+        # On a phone the table scrolls sideways inside this box, which keyboard users can
+        # reach (tabindex) and screen readers announce (a named region).
+        leaves[positions] = widgets.HTML(
+            f'<div class="kc-table-scroll" tabindex="0" role="region" '
+            f'aria-label="Filtered table">{markup}</div>'
+        )
     selectors, stack = _linked_stacks(controls, leaves)
     return widgets.VBox([*selectors, stack], _dom_classes=["kc-filter-table"])

@@ -33,6 +33,19 @@ CHROMIUM_ARGS = [
 ]
 
 
+#: The two devices every browser test of the book runs on: a phone held upright (390 px, the
+#: width of the most common current phones, with touch) and a laptop (1366 × 768 px).
+DEVICES = {
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 3,
+        "is_mobile": True,
+        "has_touch": True,
+    },
+    "laptop": {"viewport": {"width": 1366, "height": 768}},
+}
+
+
 def jupyter_book_command(*args: str) -> list[str]:
     return [str(Path(sys.executable).parent / "jupyter-book"), *args]
 
@@ -151,6 +164,41 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+FIXTURE_FIGURE = """
+import matplotlib.pyplot as plt
+from ketamine_course import Control, frame_figure
+
+def plot(slope, color, style):
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.plot([0, 1], [0, slope], color=color, linestyle=style)
+    return fig
+
+frame_figure(
+    plot,
+    [
+        Control("slope", [-1, 0, 1], kind="slider"),
+        Control("color", ["C0", "C1"], kind="dropdown"),
+        Control("style", ["-", ":"], kind="toggle"),
+    ],
+    alt=lambda slope, color, style: f"slope {slope} color {color} style {style}",
+)
+"""
+
+
+@pytest.fixture(scope="session")
+def three_control_figure(tmp_path_factory):
+    """A built fixture page whose figure has a slider, a dropdown and toggle buttons."""
+    folder = tmp_path_factory.mktemp("fixture-figure")
+    result = build_fixture_book(folder, FIXTURE_FIGURE)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    html = folder / "book-src" / "_build" / "html"
+    handler = functools.partial(_QuietHandler, directory=str(html))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/notebooks/fixture.html"
+    server.shutdown()
 
 
 def csv_with_changes(tmp_path: Path, table, **changes) -> Path:

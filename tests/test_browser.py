@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-import threading
 import time
-from http.server import ThreadingHTTPServer
 from urllib.parse import urlparse
 
 import pytest
 
-from conftest import _QuietHandler
-from test_book import build_fixture_book, page_and_widgets, toc_files
+from conftest import DEVICES
+from test_book import page_and_widgets, toc_files
 
 pytestmark = [pytest.mark.book, pytest.mark.browser, pytest.mark.slow]
 
@@ -26,10 +23,10 @@ def start_widgets(page):
     """Have the page load its widget manager, as a reader's first scroll does.
 
     Pages fetch the manager only when a reader nears a figure or uses the page
-    (book/static/widgets-lazy.js); a wheel event stands for the reader.
+    (book/static/widgets-lazy.js); a scroll event stands for the reader.
     """
     if page.locator(WIDGET_VIEW).count():
-        page.mouse.wheel(0, 1)
+        page.evaluate("window.dispatchEvent(new Event('scroll'))")
         # The manager puts a drawn widget area before every view it renders.
         page.wait_for_function(
             f"""() => [...document.querySelectorAll('{WIDGET_VIEW}')].every(view => {{
@@ -41,12 +38,14 @@ def start_widgets(page):
         page.wait_for_load_state("networkidle")
 
 
-def open_page(browser, address, *, widgets=True):
+def open_page(browser, address, *, widgets=True, device="laptop", **context_options):
     """Open a page, recording console errors and blocking requests to other hosts.
 
-    With ``widgets``, the page's widget manager is started as a reader would start it.
+    ``device`` is a key of ``conftest.DEVICES``; ``context_options`` go to Playwright's
+    ``new_context`` too. With ``widgets``, the page's widget manager is started as a reader
+    would start it.
     """
-    context = browser.new_context()
+    context = browser.new_context(**DEVICES[device], **context_options)
     page = context.new_page()
     record = {"errors": [], "foreign": []}
     host = urlparse(address).netloc
@@ -145,9 +144,10 @@ def operate(control, option_index):
         raise AssertionError(f"no way to operate a control with classes {classes!r}")
 
 
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("name", toc_files())
-def test_page_loads_without_errors_or_foreign_requests(browser, book_server, name):
-    context, page, record = open_page(browser, f"{book_server}/{name}.html")
+def test_page_loads_without_errors_or_foreign_requests(browser, book_server, name, device):
+    context, page, record = open_page(browser, f"{book_server}/{name}.html", device=device)
     try:
         assert record["foreign"] == []
         assert record["errors"] == []
@@ -201,51 +201,19 @@ def check_every_control(page, label):
     return checked
 
 
-def test_every_control_of_every_figure_changes_the_visible_frame(browser, book_server, built_html):
+@pytest.mark.parametrize("device", DEVICES)
+def test_every_control_of_every_figure_changes_the_visible_frame(
+    browser, book_server, built_html, device
+):
     checked = 0
     for name in interactive_pages(built_html):
-        context, page, record = open_page(browser, f"{book_server}/{name}.html")
+        context, page, record = open_page(browser, f"{book_server}/{name}.html", device=device)
         try:
             checked += check_every_control(page, name)
             assert record["errors"] == []
         finally:
             context.close()
     assert checked >= 1
-
-
-FIXTURE_FIGURE = """
-import matplotlib.pyplot as plt
-from ketamine_course import Control, frame_figure
-
-def plot(slope, color, style):
-    fig, ax = plt.subplots(figsize=(3, 2))
-    ax.plot([0, 1], [0, slope], color=color, linestyle=style)
-    return fig
-
-frame_figure(
-    plot,
-    [
-        Control("slope", [-1, 0, 1], kind="slider"),
-        Control("color", ["C0", "C1"], kind="dropdown"),
-        Control("style", ["-", ":"], kind="toggle"),
-    ],
-    alt=lambda slope, color, style: f"slope {slope} color {color} style {style}",
-)
-"""
-
-
-@pytest.fixture(scope="module")
-def three_control_figure(tmp_path_factory):
-    """A built fixture page whose figure has a slider, a dropdown and toggle buttons."""
-    folder = tmp_path_factory.mktemp("fixture-figure")
-    result = build_fixture_book(folder, FIXTURE_FIGURE)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    html = folder / "book-src" / "_build" / "html"
-    handler = functools.partial(_QuietHandler, directory=str(html))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/notebooks/fixture.html"
-    server.shutdown()
 
 
 def expect_frames(page, figure, choose, cases):
@@ -283,12 +251,13 @@ def test_nested_controls_of_every_kind_select_the_matching_frame(browser, three_
         context.close()
 
 
-def test_self_checks_give_feedback_in_the_static_book(browser, book_server, built_html):
+@pytest.mark.parametrize("device", DEVICES)
+def test_self_checks_give_feedback_in_the_static_book(browser, book_server, built_html, device):
     checked = 0
     for name in toc_files():
         if "kc-self-check" not in page_and_widgets(built_html, name):
             continue
-        context, page, _ = open_page(browser, f"{book_server}/{name}.html")
+        context, page, _ = open_page(browser, f"{book_server}/{name}.html", device=device)
         try:
             checks = page.locator(".kc-self-check")
             page.wait_for_selector(".kc-self-check input[type=radio]")
@@ -341,12 +310,13 @@ def rows_once_settled(page, widget, accept, timeout_s=3.0):
         page.wait_for_timeout(20)
 
 
-def test_filter_tables_show_only_the_rows_chosen(browser, book_server, built_html):
+@pytest.mark.parametrize("device", DEVICES)
+def test_filter_tables_show_only_the_rows_chosen(browser, book_server, built_html, device):
     checked = 0
     for name in toc_files():
         if "kc-filter-table" not in page_and_widgets(built_html, name):
             continue
-        context, page, record = open_page(browser, f"{book_server}/{name}.html")
+        context, page, record = open_page(browser, f"{book_server}/{name}.html", device=device)
         try:
             page.wait_for_selector(".kc-filter-table table", state="visible")
             tables = page.locator(".kc-filter-table")

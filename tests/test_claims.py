@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import ipywidgets as widgets
 import nbformat
 import pandas as pd
@@ -140,7 +142,12 @@ def test_filter_table_renders_every_combination_of_choices():
     verdict, topic, stack = box.children
     assert verdict.options == ((ALL, 0), ("wrong", 1), ("supported", 2))
     assert topic.description == "Topic"
-    leaves = leaf_markup(stack)
+    wrapper = re.compile(
+        r'^<div class="kc-table-scroll" tabindex="0" role="region" [^>]*>(.*)</div>$'
+    )
+    # Each table scrolls sideways in a box that keyboard users can reach.
+    assert all(wrapper.match(markup) for markup in leaf_markup(stack))
+    leaves = [wrapper.match(markup).group(1) for markup in leaf_markup(stack)]
     # Outer level verdict (All, wrong, supported) × inner level topic (All, a, b).
     assert leaves == [
         "wrong-a|supported-a|wrong-b", "wrong-a|supported-a", "wrong-b",
