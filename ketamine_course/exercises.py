@@ -546,20 +546,21 @@ def _nmda_coincidence(ratio_at_0ms, ratio_at_minus100ms) -> Feedback:
 
 
 @_checker("ketamine-peak-block")
-def _ketamine_peak_block(peak_uM, s_ketamine_blocked, r_ketamine_blocked) -> Feedback:  # noqa: N803
+def _ketamine_peak_block(peak_uM, racemate_blocked, racemate_blocked_without_mg) -> Feedback:  # noqa: N803
     from ketamine_course.receptors import (
         KETAMINE_MOLAR_MASS_G_PER_MOL,
+        RACEMATE,
         fraction_blocked,
         ng_per_ml_to_uM,
     )
 
     peak = float(ng_per_ml_to_uM(185))
-    s_block = float(fraction_blocked(peak, "S-ketamine"))
-    r_block = float(fraction_blocked(peak, "R-ketamine"))
+    in_mg = float(fraction_blocked(peak, RACEMATE))
+    without_mg = float(fraction_blocked(peak, RACEMATE, mg_mM=0))
     hydrochloride_g_per_mol = KETAMINE_MOLAR_MASS_G_PER_MOL + 36.46  # plus HCl
     block_hint = (
-        "Use `fraction_blocked(peak_uM, name)` with the total concentration in µM and the "
-        "names 'S-ketamine' and 'R-ketamine'."
+        "Use `fraction_blocked(peak_uM, RACEMATE)` with the total concentration in µM: in the "
+        "brain's 1 mM Mg²⁺ (the default), then with `mg_mM=0`."
     )
     return _check_numbers(
         "ketamine-peak-block",
@@ -572,8 +573,8 @@ def _ketamine_peak_block(peak_uM, s_ketamine_blocked, r_ketamine_blocked) -> Fee
                 "Convert 185 ng/mL with `ng_per_ml_to_uM`: ng/mL divided by the molar mass "
                 "in g/mol gives µM.",
             ),
-            Answer("s_ketamine_blocked", s_block, 0.01, block_hint, fraction=True),
-            Answer("r_ketamine_blocked", r_block, 0.01, block_hint, fraction=True),
+            Answer("racemate_blocked", in_mg, 0.01, block_hint, fraction=True),
+            Answer("racemate_blocked_without_mg", without_mg, 0.01, block_hint, fraction=True),
         ],
         [
             Mistake(
@@ -582,21 +583,39 @@ def _ketamine_peak_block(peak_uM, s_ketamine_blocked, r_ketamine_blocked) -> Fee
                 "base, 237.7 g/mol.",
             ),
             Mistake(
-                {"s_ketamine_blocked": 1 - s_block, "r_ketamine_blocked": 1 - r_block},
+                {"racemate_blocked": 1 - in_mg, "racemate_blocked_without_mg": 1 - without_mg},
                 "Those are the unblocked fractions: `fraction_blocked` already gives the "
                 "share of receptors blocked.",
             ),
             Mistake(
                 {
-                    "s_ketamine_blocked": float(fraction_blocked(0.53 * peak, "S-ketamine")),
-                    "r_ketamine_blocked": float(fraction_blocked(0.53 * peak, "R-ketamine")),
+                    "racemate_blocked": float(fraction_blocked(0.53 * peak, RACEMATE)),
+                    "racemate_blocked_without_mg": float(
+                        fraction_blocked(0.53 * peak, RACEMATE, mg_mM=0)
+                    ),
                 },
                 "Those use the free concentration: the exercise asks here for the block at "
                 "the total concentration.",
             ),
+            Mistake(
+                {
+                    "racemate_blocked": float(fraction_blocked(peak, "S-ketamine")),
+                    "racemate_blocked_without_mg": float(
+                        fraction_blocked(peak, "S-ketamine", mg_mM=0)
+                    ),
+                },
+                "Those apply S-ketamine's potency to the whole concentration, as if the "
+                "infusion were pure S-ketamine: in the racemate each enantiomer is half the "
+                "total. Use `RACEMATE`.",
+            ),
+            Mistake(
+                {"racemate_blocked": without_mg},
+                "That is the block without Mg²⁺: `fraction_blocked` assumes the brain's 1 mM "
+                "Mg²⁺ unless you pass `mg_mM=0`, which only the second answer asks for.",
+            ),
         ],
-        success="S-ketamine blocks about twice the share that R-ketamine does at the same "
-        "concentration.",
+        success="In the brain's Mg²⁺ the racemate blocks several times fewer receptors than "
+        "the Mg²⁺-free potency suggests: Mg²⁺ competes with ketamine for the pore.",
     )
 
 

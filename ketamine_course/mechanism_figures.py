@@ -30,11 +30,12 @@ from .receptors import (
     PLASMA_LEVELS,
     RACEMATE,
     TrappingResult,
+    block_condition,
     fraction_blocked,
+    half_block_uM,
     mg_unblocked_fraction,
     nmda_current_pA,
     open_fraction,
-    resolve_potency,
 )
 from .style import MARKERS, MUTED, PALETTE
 
@@ -246,40 +247,59 @@ def describe_coincidence(result: CoincidenceResult, rules: dict[float, TimingRul
 CONC_UM = np.logspace(-2, 2, 161)
 
 
-def plot_concentration_block(plasma: str) -> Figure:
-    """Block against concentration for the enantiomers and the racemate, with plasma levels.
-
-    ``plasma`` is ``"total"`` (the published total plasma levels) or ``"free"``
-    (scaled to the unbound share, at least 53 %).
-    """
+def _plasma_scale(plasma: str) -> float:
     if plasma not in ("total", "free"):
         raise ValueError(f"plasma must be 'total' or 'free', got {plasma!r}")
-    scale = 1.0 if plasma == "total" else 1.0 - MAX_PLASMA_BOUND_FRACTION
+    return 1.0 if plasma == "total" else 1.0 - MAX_PLASMA_BOUND_FRACTION
+
+
+def plot_concentration_block(plasma: str, condition: str) -> Figure:
+    """Block against concentration for the enantiomers and the racemate, with plasma levels.
+
+    ``plasma`` is ``"total"`` (the published total plasma levels) or ``"free"`` (scaled to
+    the unbound share, at least 53 %); ``condition`` is a key of
+    :data:`~ketamine_course.receptors.BLOCK_CONDITIONS`.
+    In Mg²⁺ the Mg²⁺-free racemate curve stays as a thin gray line for comparison.
+    """
+    scale = _plasma_scale(plasma)
+    mg, v = block_condition(condition)
     fig, ax = plt.subplots(figsize=(7.5, 3.4), layout="constrained")
     curves = (
-        ("S-ketamine", PALETTE["blue"], "-"),
-        ("R-ketamine", PALETTE["orange"], "--"),
-        (RACEMATE, PALETTE["black"], ":"),
-        ("human NMDA receptors at -70 mV", PALETTE["reddish_purple"], "-."),
+        ("S-ketamine", "S-ketamine alone", PALETTE["blue"], "-"),
+        ("R-ketamine", "R-ketamine alone", PALETTE["orange"], "--"),
+        (RACEMATE, "racemate (S and R, half each)", PALETTE["black"], ":"),
+        (
+            "human NMDA receptors at -70 mV",
+            "ketamine, current block",
+            PALETTE["reddish_purple"],
+            "-.",
+        ),
     )
-    for (key, color, style), marker in zip(curves, MARKERS):
-        params = resolve_potency(key)
+    if mg > 0:
         ax.plot(
             CONC_UM,
-            fraction_blocked(CONC_UM, key),
+            fraction_blocked(CONC_UM, RACEMATE, mg_mM=0),
+            color=MUTED,
+            lw=1,
+            label=f"racemate without Mg²⁺: {half_block_uM(RACEMATE, mg_mM=0):.2g} µM",
+        )
+    for (key, label, color, style), marker in zip(curves, MARKERS):
+        ax.plot(
+            CONC_UM,
+            fraction_blocked(CONC_UM, key, mg_mM=mg, v_mV=v),
             color=color,
             ls=style,
             lw=2,
             marker=marker,
             markevery=(10 + 5 * MARKERS.index(marker), 40),
-            label=f"{params.label}: {params.half_uM:.2g} µM",
+            label=f"{label}: {half_block_uM(key, mg_mM=mg, v_mV=v):.2g} µM",
         )
     levels = {level.use: level for level in PLASMA_LEVELS}
     for use, color, y in (
-        ("antidepressant", PALETTE["bluish_green"], 0.04),
-        ("anesthesia", PALETTE["vermillion"], 0.04),
+        ("antidepressant", PALETTE["bluish_green"], 0.55),
+        ("anesthesia", PALETTE["vermillion"], 0.55),
     ):
-        low, high = (scale * v for v in levels[use].range_uM)
+        low, high = (scale * x for x in levels[use].range_uM)
         if high / low < 1.05:
             ax.axvline(low, color=color, lw=2)
             ax.text(low * 1.08, y, f"{use}\n{low:.2f} µM", color=color, fontsize=8)
@@ -288,31 +308,32 @@ def plot_concentration_block(plasma: str) -> Figure:
             ax.text(low * 1.05, y, f"{use}\n{low:.1f}–{high:.1f} µM", color=color, fontsize=8)
     ax.set_xscale("log")
     ax.set(
-        xlabel="Ketamine concentration (µM)",
+        xlabel="Racemic ketamine or enantiomer concentration (µM)",
         ylabel="Fraction of receptors blocked",
         ylim=(0, 1),
         xlim=(CONC_UM[0], CONC_UM[-1]),
-        title=f"Plasma levels drawn as {plasma} concentration",
+        title=f"{condition}; plasma levels drawn as {plasma} concentration",
     )
-    ax.legend(fontsize=7.5, loc="upper left", title="half-block concentration", title_fontsize=8)
+    ax.legend(fontsize=7, loc="upper left", title="half-block concentration", title_fontsize=7.5)
     return fig
 
 
-def describe_concentration_block(plasma: str) -> str:
+def describe_concentration_block(plasma: str, condition: str) -> str:
     """Alt text of :func:`plot_concentration_block`."""
-    scale = 1.0 if plasma == "total" else 1.0 - MAX_PLASMA_BOUND_FRACTION
+    scale = _plasma_scale(plasma)
+    mg, v = block_condition(condition)
     levels = {level.use: level for level in PLASMA_LEVELS}
     antidepressant = scale * levels["antidepressant"].range_uM[0]
-    low, high = (scale * v for v in levels["anesthesia"].range_uM)
-    s_block = float(fraction_blocked(antidepressant, "S-ketamine"))
-    r_block = float(fraction_blocked(antidepressant, "R-ketamine"))
+    low = scale * levels["anesthesia"].range_uM[0]
+    racemate = float(fraction_blocked(antidepressant, RACEMATE, mg_mM=mg, v_mV=v))
+    anesthetic = float(fraction_blocked(low, RACEMATE, mg_mM=mg, v_mV=v))
     return (
         "Fraction of NMDA receptors blocked against ketamine concentration on a log scale, "
-        "for S-ketamine, R-ketamine, the racemate and a measured current-block curve. "
-        f"With plasma levels drawn as {plasma} concentration, the antidepressant infusion "
-        f"peak sits at {antidepressant:.2f} µM, where S-ketamine would block {s_block:.0%} "
-        f"and R-ketamine {r_block:.0%}; the anesthetic range, {low:.1f} to {high:.1f} µM, "
-        "lies where every curve is near full block."
+        f"with {condition}, for S-ketamine and R-ketamine given alone, the racemate and a "
+        f"measured current-block curve. With plasma levels drawn as {plasma} concentration, "
+        f"the antidepressant infusion peak sits at {antidepressant:.2f} µM, where the racemate "
+        f"would block {racemate:.0%} of receptors; at the low end of the anesthetic range, "
+        f"{low:.1f} µM, it would block {anesthetic:.0%}."
     )
 
 

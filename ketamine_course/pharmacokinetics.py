@@ -24,7 +24,9 @@ from scipy.optimize import brentq
 
 from .checks import as_finite_array, as_positive_float
 from .receptors import (
+    BRAIN_MG_MM,
     MAX_PLASMA_BOUND_FRACTION,
+    RESTING_V_MV,
     fraction_blocked,
     ng_per_ml_to_uM,
 )
@@ -492,7 +494,12 @@ def time_above_min(result: PKResult, threshold_ng_per_ml: float) -> float:
 
 
 def estimated_block(
-    result: PKResult, potency: str = "human NMDA receptors at -70 mV", *, free: bool = True
+    result: PKResult,
+    potency: str = "human NMDA receptors at -70 mV",
+    *,
+    free: bool = True,
+    mg_mM: float = BRAIN_MG_MM,
+    v_mV: float = RESTING_V_MV,
 ) -> NDArray:
     """Estimated fraction of NMDA receptors blocked over time.
 
@@ -500,12 +507,14 @@ def estimated_block(
     and, when ``free``, reduced to the unbound share (at least 53 %, from the
     largest reported bound fraction). It assumes the receptor sees the plasma
     (free) concentration: the brain-to-plasma ratio is not known well enough
-    in people to do better.
+    in people to do better. Block is computed in ``mg_mM`` of external Mg²⁺ at
+    ``v_mV`` (by default the brain's 1 mM at −70 mV; see
+    :func:`~ketamine_course.receptors.fraction_blocked`).
     """
     conc_uM = ng_per_ml_to_uM(result.conc_ng_per_ml)
     if free:
         conc_uM = conc_uM * (1.0 - MAX_PLASMA_BOUND_FRACTION)
-    return fraction_blocked(conc_uM, potency)
+    return fraction_blocked(conc_uM, potency, mg_mM=mg_mM, v_mV=v_mV)
 
 
 __all__ = [

@@ -14,7 +14,7 @@ from .pharmacokinetics import (
     simulate,
     tmax_min,
 )
-from .receptors import PLASMA_LEVELS
+from .receptors import PLASMA_LEVELS, block_condition
 from .style import MARKERS, MUTED, PALETTE
 
 #: Body weight of the figures' standard adult.
@@ -133,29 +133,38 @@ def describe_routes(route: str, dose_mg_per_kg: float) -> str:
     )
 
 
-def plot_block(route: str) -> Figure:
-    """Estimated NMDA-receptor block over time after 0.5 mg/kg by one route."""
+def plot_block(route: str, condition: str = "1 mM Mg²⁺, −70 mV (at rest)") -> Figure:
+    """Estimated NMDA-receptor block over time after 0.5 mg/kg by one route.
+
+    ``condition`` is a key of :data:`~ketamine_course.receptors.BLOCK_CONDITIONS`.
+    """
+    mg, v = block_condition(condition)
     fig, ax = plt.subplots(figsize=(7.5, 3.0), layout="constrained")
     _route_curves(
-        ax, lambda name: estimated_block(route_curve(name, 0.5)), route, PALETTE["vermillion"]
+        ax,
+        lambda name: estimated_block(route_curve(name, 0.5), mg_mM=mg, v_mV=v),
+        route,
+        PALETTE["vermillion"],
     )
     ax.set(
         xlabel="Time after the start of the dose (min)",
         ylabel="Estimated share of\nNMDA receptors blocked",
         ylim=(0, 0.5),
         xlim=(0, 360),
-        title=f"0.5 mg/kg for 70 kg: {route}",
+        title=f"0.5 mg/kg for 70 kg, {condition}: {route}",
     )
     return fig
 
 
-def describe_block(route: str) -> str:
+def describe_block(route: str, condition: str = "1 mM Mg²⁺, −70 mV (at rest)") -> str:
     """Alt text of :func:`plot_block`."""
-    block = estimated_block(route_curve(route, 0.5))
+    mg, v = block_condition(condition)
+    block = estimated_block(route_curve(route, 0.5), mg_mM=mg, v_mV=v)
     return (
         f"Estimated share of NMDA receptors blocked over six hours after 0.5 mg/kg, from the "
-        f"free plasma concentration and the current-block curve. Highlighted, {route}: at most "
-        f"{block.max():.0%}, at {FIGURE_T_MIN[np.argmax(block)]:.0f} min, and "
+        f"free plasma concentration and the current-block curve, with {condition}. "
+        f"Highlighted, {route}: at most {block.max():.0%}, at "
+        f"{FIGURE_T_MIN[np.argmax(block)]:.0f} min, and "
         f"{float(np.interp(180, FIGURE_T_MIN, block)):.0%} after three hours."
     )
 

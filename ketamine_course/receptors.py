@@ -262,8 +262,90 @@ def racemate_half_uM(s_half_uM: float, r_half_uM: float) -> float:
     return 2.0 / (1.0 / s + 1.0 / r)
 
 
-def fraction_blocked(conc_uM: ArrayLike, potency: str | BlockPotency = "S-ketamine") -> NDArray:
-    """Fraction of NMDA receptors blocked (or occupied) at equilibrium.
+#: External Mg²⁺ in the brain's extracellular fluid, about 1 mM (the value the course uses).
+BRAIN_MG_MM = 1.0
+#: Membrane potential at which the course evaluates block in Mg²⁺: about a neuron's resting
+#: potential, and the voltage of the current-block measurement (Gilling et al. 2009, −70 mV).
+RESTING_V_MV = -70.0
+
+
+def mg_dissociation_mM(v_mV: ArrayLike) -> NDArray:  # noqa: N802 (unit symbol)
+    """Dissociation constant of Mg²⁺ from the open NMDA-receptor pore, in mM.
+
+    From Jahr & Stevens' block, ``B = 1 / (1 + [Mg] / K(V))`` with
+    ``K(V) = 3.57 mM · exp(0.062 V)``: about 0.046 mM at −70 mV and 3.57 mM at 0 mV. Their fit
+    comes from cultured rat hippocampal neurons, whose receptors are mostly GluN2A- and
+    GluN2B-containing.
+    """
+    v = as_finite_array(v_mV, "v_mV")
+    p = JAHR_STEVENS_1990
+    with np.errstate(over="ignore"):
+        return p.k_mM * np.exp(p.slope_per_mV * v)
+
+
+def half_block_uM(  # noqa: N802 (unit symbol)
+    potency: str | BlockPotency = "S-ketamine",
+    mg_mM: float = BRAIN_MG_MM,
+    v_mV: float = RESTING_V_MV,
+) -> float:
+    """Half-block concentration of ketamine in the presence of external Mg²⁺.
+
+    Ketamine and Mg²⁺ both block the open channel from outside, at overlapping sites in the
+    pore, and one ion or molecule excludes the other. With that competition the potency
+    measured without Mg²⁺ shifts to ``half_uM · (1 + [Mg] / K_Mg(V))``, with ``K_Mg(V)`` from
+    :func:`mg_dissociation_mM`. At 1 mM Mg²⁺ and −70 mV the factor is about 23.
+
+    The model leaves out: subunit differences in Mg²⁺ affinity (GluN2C- and
+    GluN2D-containing receptors are blocked by Mg²⁺ several times more weakly, so Mg²⁺ costs
+    ketamine less potency there; Qian et al. 2005), the voltage dependence of ketamine's own
+    binding (the Mg²⁺-free potencies were measured at −70 mV or in binding assays), trapping,
+    and any second site.
+
+    Parameters
+    ----------
+    potency
+        As for :func:`fraction_blocked`.
+    mg_mM
+        External Mg²⁺ in millimolar, 0 or more; 0 gives the potency as measured without it.
+    v_mV
+        Membrane potential in millivolts.
+    """
+    params = resolve_potency(potency)
+    mg = float(as_finite_array(mg_mM, "mg_mM", minimum=0.0))
+    k_mg = float(mg_dissociation_mM(v_mV))
+    return params.half_uM * (1.0 + mg / k_mg)
+
+
+#: Conditions under which the lessons compare block, as (external Mg²⁺ in mM, membrane
+#: potential in mV): the brain's Mg²⁺ at rest and during depolarization, and no Mg²⁺ (the
+#: conditions of the recordings and binding assays the potencies come from).
+BLOCK_CONDITIONS: dict[str, tuple[float, float]] = {
+    "1 mM Mg²⁺, −70 mV (at rest)": (BRAIN_MG_MM, RESTING_V_MV),
+    "1 mM Mg²⁺, −40 mV (depolarized)": (BRAIN_MG_MM, -40.0),
+    "no Mg²⁺ (as measured)": (0.0, RESTING_V_MV),
+}
+
+
+def block_condition(condition: str) -> tuple[float, float]:
+    """``(mg_mM, v_mV)`` of a key of :data:`BLOCK_CONDITIONS`; a ``ValueError`` lists the keys."""
+    if condition not in BLOCK_CONDITIONS:
+        raise ValueError(f"condition must be one of {list(BLOCK_CONDITIONS)}, got {condition!r}")
+    return BLOCK_CONDITIONS[condition]
+
+
+def fraction_blocked(
+    conc_uM: ArrayLike,
+    potency: str | BlockPotency = "S-ketamine",
+    *,
+    mg_mM: float = BRAIN_MG_MM,
+    v_mV: float = RESTING_V_MV,
+) -> NDArray:
+    """Fraction of NMDA receptors blocked by ketamine at equilibrium.
+
+    ``fraction = c**hill / (c**hill + half**hill)``, with ``half`` from
+    :func:`half_block_uM`: in the brain's 1 mM Mg²⁺ and at −70 mV by default. Pass
+    ``mg_mM=0`` for the potency as measured without Mg²⁺ (the special case of the
+    recordings and binding assays the potencies come from).
 
     Parameters
     ----------
@@ -272,6 +354,10 @@ def fraction_blocked(conc_uM: ArrayLike, potency: str | BlockPotency = "S-ketami
     potency
         A key of :data:`KETAMINE_POTENCY`, ``"racemic (from enantiomers)"``,
         or a :class:`BlockPotency`.
+    mg_mM
+        External Mg²⁺ in millimolar, 0 or more.
+    v_mV
+        Membrane potential in millivolts.
 
     Returns
     -------
@@ -280,7 +366,7 @@ def fraction_blocked(conc_uM: ArrayLike, potency: str | BlockPotency = "S-ketami
     """
     conc = as_finite_array(conc_uM, "conc_uM", minimum=0.0)
     params = resolve_potency(potency)
-    ratio = (conc / params.half_uM) ** params.hill
+    ratio = (conc / half_block_uM(params, mg_mM, v_mV)) ** params.hill
     return ratio / (1.0 + ratio)
 
 
@@ -570,7 +656,10 @@ MAX_PLASMA_BOUND_FRACTION = 0.47
 
 
 __all__: Sequence[str] = [
+    "BLOCK_CONDITIONS",
+    "BRAIN_MG_MM",
     "MAX_PLASMA_BOUND_FRACTION",
+    "RESTING_V_MV",
     "PLASMA_LEVELS",
     "PlasmaLevel",
     "AMPA",
@@ -586,7 +675,10 @@ __all__: Sequence[str] = [
     "ReceptorKinetics",
     "TrappingBlockParameters",
     "TrappingResult",
+    "block_condition",
     "fraction_blocked",
+    "half_block_uM",
+    "mg_dissociation_mM",
     "mg_unblocked_fraction",
     "ng_per_ml_to_uM",
     "nmda_current_pA",

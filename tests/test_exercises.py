@@ -28,7 +28,9 @@ ACCEPTED = {
     "nmda-half-block": dict(v_half_1mM_mV=-20.5, v_half_2mM_mV=-9.3),
     "nmda-share": dict(nmda_share_at_minus70=0.18, nmda_share_at_minus20=0.72),
     "nmda-coincidence": dict(ratio_at_0ms=2.11, ratio_at_minus100ms=1.13),
-    "ketamine-peak-block": dict(peak_uM=0.78, s_ketamine_blocked=0.72, r_ketamine_blocked=0.36),
+    "ketamine-peak-block": dict(
+        peak_uM=0.78, racemate_blocked=0.066, racemate_blocked_without_mg=0.61
+    ),
     "ketamine-use-dependence": dict(blocked_at_1hz=0.043, blocked_at_20hz=0.345),
     "circuit-equal-sensitivity": dict(largest_ratio_default=2.37, largest_ratio_equal=1.0),
     "circuit-peak": dict(peak_conc_uM=2.1, below_baseline_above_uM=36),
@@ -102,13 +104,23 @@ MISTAKES = [
     ("ketamine-peak-block", answers("ketamine-peak-block", peak_uM=778), "factor of 1000"),
     (
         "ketamine-peak-block",
-        answers("ketamine-peak-block", s_ketamine_blocked=0.28, r_ketamine_blocked=0.64),
+        answers("ketamine-peak-block", racemate_blocked=0.934, racemate_blocked_without_mg=0.39),
         "unblocked fractions",
     ),
     (
         "ketamine-peak-block",
-        answers("ketamine-peak-block", s_ketamine_blocked=0.58, r_ketamine_blocked=0.23),
+        answers("ketamine-peak-block", racemate_blocked=0.036, racemate_blocked_without_mg=0.45),
         "free concentration",
+    ),
+    (
+        "ketamine-peak-block",
+        answers("ketamine-peak-block", racemate_blocked=0.104, racemate_blocked_without_mg=0.72),
+        "half the total",
+    ),
+    (
+        "ketamine-peak-block",
+        answers("ketamine-peak-block", racemate_blocked=0.61),
+        "without Mg",
     ),
     (
         "ketamine-use-dependence",

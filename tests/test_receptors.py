@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -16,6 +18,8 @@ from ketamine_course.receptors import (
     PLASMA_LEVELS,
     RACEMATE,
     fraction_blocked,
+    half_block_uM,
+    mg_dissociation_mM,
     mg_unblocked_fraction,
     ng_per_ml_to_uM,
     nmda_current_pA,
@@ -137,17 +141,52 @@ def test_overlapping_pulses_are_an_error():
 def test_enantiomer_binding_constants_and_the_racemate():
     assert KETAMINE_POTENCY["S-ketamine"].half_uM == 0.3
     assert KETAMINE_POTENCY["R-ketamine"].half_uM == 1.4
-    assert fraction_blocked(0.3, "S-ketamine") == pytest.approx(0.5)
+    # Without Mg2+, the conditions of the binding assay, the Ki is the half-block concentration.
+    assert fraction_blocked(0.3, "S-ketamine", mg_mM=0) == pytest.approx(0.5)
     racemic = racemate_half_uM(0.3, 1.4)
     assert 0.3 < racemic < 1.4
-    assert fraction_blocked(racemic, RACEMATE) == pytest.approx(0.5)
+    assert fraction_blocked(racemic, RACEMATE, mg_mM=0) == pytest.approx(0.5)
 
 
 def test_racemate_formula_matches_two_competing_ligands():
     # Occupancy by S at c/2 plus R at c/2 competing for one site.
     c = 0.8
     s, r = c / 2 / 0.3, c / 2 / 1.4
-    assert fraction_blocked(c, RACEMATE) == pytest.approx((s + r) / (1 + s + r))
+    assert fraction_blocked(c, RACEMATE, mg_mM=0) == pytest.approx((s + r) / (1 + s + r))
+    # In Mg2+ each enantiomer competes with Mg2+ as well: S, R and Mg2+ share one site.
+    m = 1.0 / float(mg_dissociation_mM(-70.0))
+    assert fraction_blocked(c, RACEMATE) == pytest.approx((s + r) / (1 + m + s + r))
+
+
+# Jahr & Stevens (1990): B(V) = 1 / (1 + exp(-0.062 V) [Mg] / 3.57 mM).
+def test_mg_dissociation_constant_is_jahr_and_stevens():
+    assert float(mg_dissociation_mM(0.0)) == pytest.approx(3.57)
+    assert float(mg_dissociation_mM(-70.0)) == pytest.approx(3.57 * math.exp(-0.062 * 70))
+
+
+@pytest.mark.parametrize("v_mV", [-90.0, -70.0, -40.0, 0.0])
+def test_mg_shifts_the_potency_by_the_reciprocal_of_the_mg_unblocked_fraction(v_mV):
+    # Competition: the half-block concentration grows by 1 + [Mg]/K(V) = 1 / B(V).
+    for name in ("S-ketamine", RACEMATE):
+        shifted = half_block_uM(name, mg_mM=1.0, v_mV=v_mV)
+        unshifted = half_block_uM(name, mg_mM=0.0, v_mV=v_mV)
+        assert shifted / unshifted == pytest.approx(1 / float(mg_unblocked_fraction(v_mV, 1.0)))
+
+
+def test_physiological_mg_makes_ketamine_several_times_less_potent_at_rest():
+    # At -70 mV in 1 mM Mg2+ the factor is about 23, and block at the antidepressant peak
+    # (0.78 uM racemate; Zanos et al. 2018) drops from about 60 % to under 10 %.
+    assert half_block_uM("S-ketamine") / half_block_uM("S-ketamine", mg_mM=0) == pytest.approx(
+        22.5, abs=0.5
+    )
+    assert float(fraction_blocked(0.78, RACEMATE, mg_mM=0)) == pytest.approx(0.61, abs=0.01)
+    assert float(fraction_blocked(0.78, RACEMATE)) < 0.1
+
+
+@pytest.mark.parametrize("bad", [-1.0, float("nan")])
+def test_bad_mg_is_an_error(bad):
+    with pytest.raises(ValueError, match="mg_mM"):
+        fraction_blocked(1.0, mg_mM=bad)
 
 
 # Gilling et al. (2009): ketamine IC50 0.71 uM (Hill 0.84) at human NMDA receptors, -70 mV;

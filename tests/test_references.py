@@ -27,6 +27,7 @@ ARTICLES_WITHOUT_DOI = {
     "chu2008destruction",
     "wajs2020esketamine",
     "parikh2021developing",
+    "qian2005nr2",
 }
 # Official documents whose web address could not be confirmed; they are cited by title and date.
 DOCUMENTS_WITHOUT_URL: set[str] = set()
