@@ -101,7 +101,7 @@ def claims_table_html(claims: pd.DataFrame, labels: dict[str, str]) -> str:
         Rows from :func:`load_claims` (any subset, including none).
     labels
         Maps each citation key to the text shown for it, such as
-        ``"Murrough et al. 2013"`` (see
+        ``"Murrough et al., 2013"`` (see
         :func:`ketamine_course.references.short_citations`).
     """
     if claims.empty:

@@ -139,7 +139,7 @@ def disposition_from_volumes(
 #: (2020) without its venous delay compartments (arterial concentrations), as
 #: implemented in opentiva: V 25, 56, 157 L and CL 84, 161, 79 L/h at 70 kg.
 KAMP_2020 = disposition_from_volumes(
-    "racemic ketamine, Kamp et al. 2020 (arterial)",
+    "racemic ketamine, Kamp et al., 2020 (arterial)",
     (25.0, 56.0, 157.0),
     (84.0, 161.0, 79.0),
     "kamp2020ketamine",
@@ -150,7 +150,7 @@ KAMP_2020 = disposition_from_volumes(
 #: dosing in healthy volunteers (Fanta et al. 2015; values as fixed in the
 #: nlmixr2 model library): V 133, 187, 98.8 L and CL 95.2, 23.2, 157 L/h at 70 kg.
 FANTA_2015 = disposition_from_volumes(
-    "esketamine, Fanta et al. 2015",
+    "esketamine, Fanta et al., 2015",
     (133.0, 187.0, 98.8),
     (95.2, 23.2, 157.0),
     "fanta2015population",
@@ -379,7 +379,7 @@ ROUTES: dict[str, Route] = {
         absorption_rate_for_peak(0.5, 45.0, 0.24, CLEMENTS_NIMMO_1981),
         CLEMENTS_NIMMO_1981,
         "chong2009development",
-        "peak 45 ng/mL after 0.5 mg/kg (Zanos et al. 2018, Table 1)",
+        "peak 45 ng/mL after 0.5 mg/kg (Zanos et al., 2018, Table 1)",
     ),
     "esketamine_nasal": Route(
         "esketamine_nasal",

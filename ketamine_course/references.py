@@ -24,8 +24,8 @@ def _plain(latex: str) -> str:
 
 
 def short_citation(entry: Entry) -> str:
-    """``"Murrough et al. 2013"``, ``"Jahr and Stevens 1990"`` or
-    ``"Drug Enforcement Administration 1999"``.
+    """``"Murrough et al., 2013"``, ``"Jahr and Stevens, 1990"`` or
+    ``"Drug Enforcement Administration, 1999"``: the form the book's citations take.
 
     Organizations keep their full name; entries without a year get "n.d.".
     """
@@ -40,7 +40,7 @@ def short_citation(entry: Entry) -> str:
         who = f"{names[0]} and {names[1]}"
     else:
         who = names[0]
-    return f"{who} {entry.fields.get('year', 'n.d.')}"
+    return f"{who}, {entry.fields.get('year', 'n.d.')}"
 
 
 #: The course bibliography. In the repository this is a link to ``book/references.bib``;

@@ -46,6 +46,31 @@ DEVICES = {
 }
 
 
+#: What a download of the repository does not hold: version control, installed packages and
+#: build output (the folders .gitignore names).
+NOT_IN_A_DOWNLOAD = (
+    ".git",
+    ".venv",
+    "node_modules",
+    "_build",
+    ".vendor",
+    "__pycache__",
+    "*.egg-info",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".ipynb_checkpoints",
+    "results",
+)
+
+
+def download_copy(destination: Path) -> Path:
+    """Copy the repository as a download (a ZIP of it) would hold it: no git, no build."""
+    shutil.copytree(
+        ROOT, destination, symlinks=True, ignore=shutil.ignore_patterns(*NOT_IN_A_DOWNLOAD)
+    )
+    return destination
+
+
 def jupyter_book_command(*args: str) -> list[str]:
     return [str(Path(sys.executable).parent / "jupyter-book"), *args]
 

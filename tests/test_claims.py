@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from pybtex.database import parse_file
 
-from conftest import ROOT, csv_with_changes
+from conftest import IN_CI, ROOT, csv_with_changes
 from ketamine_course.claims import (
     VERDICTS,
     ClaimDataError,
@@ -51,9 +51,28 @@ def test_every_verdict_is_allowed_and_every_source_exists():
     assert all(citation_keys(cell) for cell in CLAIMS["citation_keys"])
 
 
+def blog_post() -> str:
+    """The ketamine-clinic blog post the capstone quotes, with white space folded.
+
+    The post is not the course's to redistribute, so it stays outside the repository, in
+    ``shared/seed/`` beside it, where CI has it. Elsewhere the test that needs it is skipped,
+    and under CI its absence fails.
+    """
+    posts = sorted((ROOT.parent / "shared" / "seed").glob("*.txt"))
+    if not posts:
+        message = (
+            "the blog post (shared/seed/*.txt beside the repository) is not here; it cannot "
+            "be redistributed with the course, so the quotation check runs only where it is"
+        )
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return " ".join(posts[0].read_text().split())
+
+
 def test_each_quotation_is_in_the_blog_post():
     # The quotations must be the post's own words, shortened with "..." only.
-    post = " ".join((ROOT.parent / "shared" / "seed").glob("*.txt").__next__().read_text().split())
+    post = blog_post()
     post = post.replace("\u2019", "'")
     for quote in CLAIMS["quote"]:
         for part in quote.replace("\u2019", "'").split("..."):
@@ -101,11 +120,11 @@ LABELS = short_citations(BIB_PATH)
 
 def test_short_citations_follow_author_year_style():
     # Checked by hand against the entries in book/references.bib.
-    assert LABELS["murrough2013antidepressant"] == "Murrough et al. 2013"
-    assert LABELS["jahr1990voltage"] == "Jahr and Stevens 1990"
-    assert LABELS["dean2021ketamine"] == "Dean et al. 2021"  # "and others" in the entry
-    assert LABELS["jnj2025spravatomonotherapy"] == "Johnson & Johnson 2025"
-    assert LABELS["ledare2022history"] == "Le Daré et al. 2022"  # LaTeX accent decoded
+    assert LABELS["murrough2013antidepressant"] == "Murrough et al., 2013"
+    assert LABELS["jahr1990voltage"] == "Jahr and Stevens, 1990"
+    assert LABELS["dean2021ketamine"] == "Dean et al., 2021"  # "and others" in the entry
+    assert LABELS["jnj2025spravatomonotherapy"] == "Johnson & Johnson, 2025"
+    assert LABELS["ledare2022history"] == "Le Daré et al., 2022"  # LaTeX accent decoded
 
 
 def test_table_html_escapes_text_and_names_sources():

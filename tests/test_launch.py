@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 
-from conftest import ROOT, build_fixture_book
+from conftest import ROOT, build_fixture_book, download_copy
 
 # A stand-in address for the fixture book; the test checks how links are formed from it.
 FIXTURE_REPOSITORY = "https://github.com/course-fixture/ketamine-course"
@@ -128,11 +128,8 @@ def test_repo2docker_builds_from_the_repository_as_it_is(tmp_path):
     runtime.txt and the pinned requirements (which install the package) in the image.
     """
     repo2docker = Path(sys.executable).parent / "jupyter-repo2docker"
-    clone = tmp_path / "clone"
-    # A clean checkout, as Binder sees the repository (no virtual environment or build).
-    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
-    for name in ("runtime.txt", "requirements.txt"):
-        shutil.copy(ROOT / name, clone / name)  # uncommitted edits count too
+    # The repository as Binder sees it: its files, no virtual environment or build.
+    clone = download_copy(tmp_path / "clone")
     result = subprocess.run(
         [str(repo2docker), "--no-build", "--debug", str(clone)],
         capture_output=True,
