@@ -13,14 +13,17 @@ messages, and :func:`filter_table`, whose frames are filtered HTML tables.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import html
 import io
 import itertools
 import math
+import tomllib
 import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 import ipywidgets as widgets
@@ -326,18 +329,36 @@ def frame_figure(
     return widgets.VBox([*selectors, stack], _dom_classes=["kc-frame-figure"])
 
 
+#: The lessons' self-check questions, in the package's data (see :func:`self_check_bank`).
+SELF_CHECKS = "self_checks.toml"
+
+
+@functools.cache
+def self_check_bank() -> dict[str, dict[str, Any]]:
+    """Every self-check of the lessons by label: lesson, question, options, correct, feedback.
+
+    The answers live in the package's data rather than in the notebooks' source, so copies
+    of the notebooks handed to students do not carry them.
+    """
+    with resources.as_file(resources.files("ketamine_course") / "data" / SELF_CHECKS) as file:
+        return tomllib.loads(file.read_text(encoding="utf-8"))
+
+
 def self_check(
     question: str,
-    options: Sequence[str],
-    correct: int,
-    feedback: Sequence[str],
+    options: Sequence[str] | None = None,
+    correct: int | None = None,
+    feedback: Sequence[str] | None = None,
 ) -> widgets.VBox:
     """A multiple-choice question whose feedback appears without a kernel.
+
+    Called with a label alone (``self_check("history-check-1")``), it draws that question of
+    :func:`~ketamine_course.interactive.self_check_bank`; otherwise it takes the question in full.
 
     Parameters
     ----------
     question
-        The question, as plain text.
+        The question, as plain text, or the label of a question in the bank.
     options
         The answers to choose from (at least two).
     correct
@@ -346,6 +367,17 @@ def self_check(
         One explanation per option, shown when that option is chosen; say why
         a wrong answer is wrong, not just that it is.
     """
+    if options is None and correct is None and feedback is None:
+        bank = self_check_bank()
+        if question not in bank:
+            raise ValueError(
+                f"question {question!r} is not a self-check label; the labels are {sorted(bank)}"
+            )
+        entry = bank[question]
+        question, options = entry["question"], entry["options"]
+        correct, feedback = entry["correct"], entry["feedback"]
+    if options is None or correct is None or feedback is None:
+        raise ValueError("give options, correct and feedback, or a self-check label alone")
     options = [str(o) for o in options]
     feedback = [str(f) for f in feedback]
     if not question.strip():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -69,6 +70,15 @@ def download_copy(destination: Path) -> Path:
         ROOT, destination, symlinks=True, ignore=shutil.ignore_patterns(*NOT_IN_A_DOWNLOAD)
     )
     return destination
+
+
+# MyST syntax that shows as raw text wherever MyST is not rendered (JupyterLab without
+# jupyterlab-myst, Colab, a student copy).
+RAW_MYST = re.compile(
+    r"\{(?:term|cite:p|cite:t|numref|ref|doc|eq)\}`|^:(?:label|class):|`{3,}\{|\{(?:solution|exercise)"
+    r"(?:-start|-end)?\}|\(\S+\)=$",
+    re.M,
+)
 
 
 def jupyter_book_command(*args: str) -> list[str]:

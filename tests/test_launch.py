@@ -173,6 +173,8 @@ labels = references.short_citations()
 assert labels["anis1983dissociative"].startswith("Anis"), labels["anis1983dissociative"]
 for name in {sorted(p.name for p in (ROOT / "ketamine_course" / "data").glob("*.csv"))!r}:
     assert len(datasets.read_table(name)) > 0, name
+from ketamine_course.interactive import self_check_bank
+assert len(self_check_bank()) >= 19
 print(len(labels))
 """
     result = subprocess.run(

@@ -4,6 +4,7 @@ an exercise's answer cell gives feedback."""
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 from test_browser import CONTROL_SELECTOR, operate, option_count, visible_frame
 
-from conftest import NOTEBOOKS, ROOT
+from conftest import NOTEBOOKS, RAW_MYST, ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -32,8 +33,13 @@ def jupyterlab(tmp_path):
     """JupyterLab on a free local port, serving a copy of the notebooks."""
     shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
     port, token = free_port(), secrets.token_hex(16)
+    # Render every cell, not only those in view, so that a test can read the whole notebook.
+    tracker = tmp_path / "settings" / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True)
+    (tracker / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
     env = {
         **os.environ,
+        "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings"),
         "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
         "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
         "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
@@ -166,5 +172,34 @@ def test_answer_cell_gives_feedback_live_in_jupyterlab(browser, jupyterlab):
             ],
         )
         feedback.filter(has_text="Correct.").wait_for(timeout=60_000)
+    finally:
+        context.close()
+
+
+def test_the_raw_myst_check_flags_unrendered_syntax():
+    assert RAW_MYST.search("see {term}`potency` here")
+    assert RAW_MYST.search("```{exercise}\n:label: x")
+    assert not RAW_MYST.search("Exercise 1\nThe antidepressant infusion gives a peak")
+
+
+def test_every_lesson_reads_cleanly_in_jupyterlab(browser, jupyterlab):
+    """Instructors project the notebooks: their MyST must render, not show as markup."""
+    base, token = jupyterlab
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        for path in NOTEBOOKS:
+            page.goto(f"{base}/lab/tree/notebooks/{path.name}?token={token}")
+            page.wait_for_function(NOTEBOOK_READY, timeout=120_000)
+            panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+            cells = panel.locator(".jp-MarkdownCell")
+            cells.last.locator(".jp-RenderedMarkdown, .myst").first.wait_for(timeout=60_000)
+            text = "\n".join(cells.all_inner_texts())
+            assert not RAW_MYST.search(text), (path.name, RAW_MYST.search(text).group(0))
+            # Glossary terms render as links, exercises and admonitions as titled blocks.
+            assert panel.locator(".jp-MarkdownCell a").count() > 5, path.name
+            assert re.search(r"^Exercise 1$", text, re.M), path.name
+            assert "Key takeaways" in text
+        assert "What to notice" in text
     finally:
         context.close()
