@@ -314,7 +314,8 @@ def plot_concentration_block(plasma: str, condition: str) -> Figure:
         xlim=(CONC_UM[0], CONC_UM[-1]),
         title=f"{condition}; plasma levels drawn as {plasma} concentration",
     )
-    ax.legend(fontsize=7, loc="upper left", title="half-block concentration", title_fontsize=7.5)
+    title = "half-block concentration" + (" (model)" if mg > 0 or v != -70.0 else "")
+    ax.legend(fontsize=7, loc="upper left", title=title, title_fontsize=7.5)
     return fig
 
 
@@ -329,8 +330,10 @@ def describe_concentration_block(plasma: str, condition: str) -> str:
     anesthetic = float(fraction_blocked(low, RACEMATE, mg_mM=mg, v_mV=v))
     return (
         "Fraction of NMDA receptors blocked against ketamine concentration on a log scale, "
-        f"with {condition}, for S-ketamine and R-ketamine given alone, the racemate and a "
-        f"measured current-block curve. With plasma levels drawn as {plasma} concentration, "
+        f"({condition}), for S-ketamine and R-ketamine given alone, the racemate and the "
+        "current-block curve measured without Mg²⁺"
+        + (", each shifted by the course's model" if mg > 0 else "")
+        + f". With plasma levels drawn as {plasma} concentration, "
         f"the antidepressant infusion peak sits at {antidepressant:.2f} µM, where the racemate "
         f"would block {racemate:.0%} of receptors; at the low end of the anesthetic range, "
         f"{low:.1f} µM, it would block {anesthetic:.0%}."

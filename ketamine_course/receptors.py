@@ -230,14 +230,14 @@ KETAMINE_POTENCY: dict[str, BlockPotency] = {
         "S-ketamine (esketamine)",
         0.3,
         1.0,
-        "Ki, [3H]MK-801 binding, rat cortex",
+        "Ki, [3H]MK-801 binding, rat brain homogenate",
         "ebert1997norketamine",
     ),
     "R-ketamine": BlockPotency(
         "R-ketamine (arketamine)",
         1.4,
         1.0,
-        "Ki, [3H]MK-801 binding, rat cortex",
+        "Ki, [3H]MK-801 binding, rat brain homogenate",
         "ebert1997norketamine",
     ),
     "human NMDA receptors at -70 mV": BlockPotency(
@@ -283,23 +283,38 @@ def mg_dissociation_mM(v_mV: ArrayLike) -> NDArray:  # noqa: N802 (unit symbol)
         return p.k_mM * np.exp(p.slope_per_mV * v)
 
 
+#: Electrical distance of ketamine's binding site in the membrane field, δ = 0.79, from the
+#: voltage dependence of its block of human NMDA receptors (Gilling et al. 2009).
+KETAMINE_DELTA = 0.79
+#: RT/F at body temperature (37 °C), in millivolts.
+RT_OVER_F_MV = 8.314462618 * 310.15 / 96485.33212 * 1000.0
+
+
 def half_block_uM(  # noqa: N802 (unit symbol)
     potency: str | BlockPotency = "S-ketamine",
     mg_mM: float = BRAIN_MG_MM,
     v_mV: float = RESTING_V_MV,
 ) -> float:
-    """Half-block concentration of ketamine in the presence of external Mg²⁺.
+    """Half-block concentration of ketamine at a voltage, in the presence of external Mg²⁺.
 
-    Ketamine and Mg²⁺ both block the open channel from outside, at overlapping sites in the
-    pore, and one ion or molecule excludes the other. With that competition the potency
-    measured without Mg²⁺ shifts to ``half_uM · (1 + [Mg] / K_Mg(V))``, with ``K_Mg(V)`` from
-    :func:`mg_dissociation_mM`. At 1 mM Mg²⁺ and −70 mV the factor is about 23.
+    A model, built from two measurements that were made apart:
 
-    The model leaves out: subunit differences in Mg²⁺ affinity (GluN2C- and
-    GluN2D-containing receptors are blocked by Mg²⁺ several times more weakly, so Mg²⁺ costs
-    ketamine less potency there; Qian et al. 2005), the voltage dependence of ketamine's own
-    binding (the Mg²⁺-free potencies were measured at −70 mV or in binding assays), trapping,
-    and any second site.
+    - **Mg²⁺ competes.** Ketamine and Mg²⁺ both block the open channel from outside, at
+      overlapping sites in the pore, and one excludes the other. With that competition the
+      potency measured without Mg²⁺ shifts by ``1 + [Mg] / K_Mg(V)``, with ``K_Mg(V)`` from
+      :func:`mg_dissociation_mM` (Jahr and Stevens, rat hippocampal neurons): about 23 at
+      1 mM and −70 mV.
+    - **Ketamine's own block depends on voltage.** A positive blocker that crosses a fraction
+      δ of the membrane field binds less tightly as the membrane depolarizes:
+      ``exp(δ (V + 70 mV) F / RT)``, with δ = 0.79 (Gilling et al. 2009) and the potencies
+      taken to hold at −70 mV, the voltage of the current-block measurement.
+
+    It leaves out subunit differences in Mg²⁺ affinity (GluN2C- and GluN2D-containing receptors
+    are blocked by Mg²⁺ several times more weakly, so Mg²⁺ costs ketamine less potency there;
+    Qian et al. 2005), trapping, and any second site. Ketamine's potency in 1 mM Mg²⁺ has been
+    measured at recombinant receptors of each GluN2 subunit (tabulated in Traynelis et al.
+    2010); the course could not read those values at their source, so it does not test the
+    model against them.
 
     Parameters
     ----------
@@ -312,17 +327,19 @@ def half_block_uM(  # noqa: N802 (unit symbol)
     """
     params = resolve_potency(potency)
     mg = float(as_finite_array(mg_mM, "mg_mM", minimum=0.0))
-    k_mg = float(mg_dissociation_mM(v_mV))
-    return params.half_uM * (1.0 + mg / k_mg)
+    v = float(as_finite_array(v_mV, "v_mV"))
+    k_mg = float(mg_dissociation_mM(v))
+    voltage = float(np.exp(KETAMINE_DELTA * (v - RESTING_V_MV) / RT_OVER_F_MV))
+    return params.half_uM * voltage * (1.0 + mg / k_mg)
 
 
 #: Conditions under which the lessons compare block, as (external Mg²⁺ in mM, membrane
 #: potential in mV): the brain's Mg²⁺ at rest and during depolarization, and no Mg²⁺ (the
 #: conditions of the recordings and binding assays the potencies come from).
 BLOCK_CONDITIONS: dict[str, tuple[float, float]] = {
-    "1 mM Mg²⁺, −70 mV (at rest)": (BRAIN_MG_MM, RESTING_V_MV),
-    "1 mM Mg²⁺, −40 mV (depolarized)": (BRAIN_MG_MM, -40.0),
-    "no Mg²⁺ (as measured)": (0.0, RESTING_V_MV),
+    "model: 1 mM Mg²⁺, −70 mV (at rest)": (BRAIN_MG_MM, RESTING_V_MV),
+    "model: 1 mM Mg²⁺, −40 mV (depolarized)": (BRAIN_MG_MM, -40.0),
+    "no Mg²⁺, −70 mV (as measured)": (0.0, RESTING_V_MV),
 }
 
 
@@ -664,6 +681,7 @@ __all__: Sequence[str] = [
     "PlasmaLevel",
     "AMPA",
     "JAHR_STEVENS_1990",
+    "KETAMINE_DELTA",
     "KETAMINE_MOLAR_MASS_G_PER_MOL",
     "KETAMINE_POTENCY",
     "KETAMINE_TRAPPING",

@@ -173,6 +173,15 @@ def test_mg_shifts_the_potency_by_the_reciprocal_of_the_mg_unblocked_fraction(v_
         assert shifted / unshifted == pytest.approx(1 / float(mg_unblocked_fraction(v_mV, 1.0)))
 
 
+# Gilling et al. (2009): ketamine's block of human NMDA receptors has an electrical distance
+# delta = 0.79; a depolarization of 30 mV weakens it by exp(0.79 * 30 / 26.7) at 37 degrees C.
+def test_ketamine_binds_less_tightly_as_the_membrane_depolarizes():
+    ratio = half_block_uM("S-ketamine", mg_mM=0, v_mV=-40.0) / half_block_uM(
+        "S-ketamine", mg_mM=0, v_mV=-70.0
+    )
+    assert ratio == pytest.approx(math.exp(0.79 * 30 / 26.73), rel=1e-3)
+
+
 def test_physiological_mg_makes_ketamine_several_times_less_potent_at_rest():
     # At -70 mV in 1 mM Mg2+ the factor is about 23, and block at the antidepressant peak
     # (0.78 uM racemate; Zanos et al. 2018) drops from about 60 % to under 10 %.

@@ -6,9 +6,11 @@ import re
 
 import pandas as pd
 import pytest
+from bs4 import BeautifulSoup
 from pybtex.database import parse_file
 
 from conftest import NOTEBOOKS, ROOT
+from ketamine_course.references import short_citations
 
 BIB = parse_file(str(ROOT / "book" / "references.bib"))
 
@@ -28,6 +30,7 @@ ARTICLES_WITHOUT_DOI = {
     "wajs2020esketamine",
     "parikh2021developing",
     "qian2005nr2",
+    "maeng2008cellular",
 }
 # Official documents whose web address could not be confirmed; they are cited by title and date.
 DOCUMENTS_WITHOUT_URL: set[str] = set()
@@ -79,3 +82,38 @@ def test_every_entry_is_cited_somewhere():
     timeline = (ROOT / "ketamine_course" / "data" / "history_timeline.csv").read_text()
     unused = {key for key in unused if key not in timeline}
     assert unused == set()
+
+
+#: A citation as the book shows it: "Jahr and Stevens, 1990", "Murrough et al., 2013",
+#: "Drug Enforcement Administration, 1999".
+AUTHOR_YEAR = re.compile(r".+?(?: et al\.| and .+)?, (?:\d{4}[a-z]?|n\.d\.)")
+
+
+def test_widget_labels_take_the_form_of_the_books_citations():
+    labels = short_citations()
+    assert labels
+    for key, label in labels.items():
+        assert AUTHOR_YEAR.fullmatch(label), f"{key}: {label!r}"
+        assert " and others" not in label
+
+
+@pytest.mark.book
+@pytest.mark.slow
+def test_citations_in_the_book_read_as_author_year(built_html):
+    checked = 0
+    for page in built_html.rglob("*.html"):
+        soup = BeautifulSoup(page.read_text(), "html.parser")
+        for link in soup.select('a[href*="bibliography.html#"][title], a[href^="#id"][title]'):
+            text = link.get_text()
+            if not re.search(r"\d{4}", text):
+                continue  # a link to the bibliography page itself
+            if re.fullmatch(r"\d{4}[a-z]?", text):
+                # A textual citation, "Moghaddam et al. (1997)": only the year is the link.
+                text = link.parent.get_text()
+                assert " and others" not in text, (page.name, text)
+            else:
+                # "Singh and others, 2022" would mean an entry names one author before "others".
+                assert AUTHOR_YEAR.fullmatch(text), (page.name, text)
+                assert " and others" not in text, (page.name, text)
+            checked += 1
+    assert checked > 100
