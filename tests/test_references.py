@@ -31,6 +31,7 @@ ARTICLES_WITHOUT_DOI = {
     "parikh2021developing",
     "qian2005nr2",
     "maeng2008cellular",
+    "domino1965pharmacologic",
 }
 # Official documents whose web address could not be confirmed; they are cited by title and date.
 DOCUMENTS_WITHOUT_URL: set[str] = set()
