@@ -133,7 +133,7 @@ def describe_routes(route: str, dose_mg_per_kg: float) -> str:
     )
 
 
-def plot_block(route: str, condition: str = "model: 1 mM Mg²⁺, −70 mV (at rest)") -> Figure:
+def plot_block(route: str, condition: str = "1 mM Mg²⁺, −70 mV (model, at rest)") -> Figure:
     """Estimated NMDA-receptor block over time after 0.5 mg/kg by one route.
 
     ``condition`` is a key of :data:`~ketamine_course.receptors.BLOCK_CONDITIONS`.
@@ -156,7 +156,7 @@ def plot_block(route: str, condition: str = "model: 1 mM Mg²⁺, −70 mV (at r
     return fig
 
 
-def describe_block(route: str, condition: str = "model: 1 mM Mg²⁺, −70 mV (at rest)") -> str:
+def describe_block(route: str, condition: str = "1 mM Mg²⁺, −70 mV (model, at rest)") -> str:
     """Alt text of :func:`plot_block`."""
     mg, v = block_condition(condition)
     block = estimated_block(route_curve(route, 0.5), mg_mM=mg, v_mV=v)

@@ -337,8 +337,8 @@ def half_block_uM(  # noqa: N802 (unit symbol)
 #: potential in mV): the brain's Mg²⁺ at rest and during depolarization, and no Mg²⁺ (the
 #: conditions of the recordings and binding assays the potencies come from).
 BLOCK_CONDITIONS: dict[str, tuple[float, float]] = {
-    "model: 1 mM Mg²⁺, −70 mV (at rest)": (BRAIN_MG_MM, RESTING_V_MV),
-    "model: 1 mM Mg²⁺, −40 mV (depolarized)": (BRAIN_MG_MM, -40.0),
+    "1 mM Mg²⁺, −70 mV (model, at rest)": (BRAIN_MG_MM, RESTING_V_MV),
+    "1 mM Mg²⁺, −40 mV (model, depolarized)": (BRAIN_MG_MM, -40.0),
     "no Mg²⁺, −70 mV (as measured)": (0.0, RESTING_V_MV),
 }
 
