@@ -200,6 +200,21 @@ def test_every_lesson_reads_cleanly_in_jupyterlab(browser, jupyterlab):
             assert panel.locator(".jp-MarkdownCell a").count() > 5, path.name
             assert re.search(r"^Exercise 1$", text, re.M), path.name
             assert "Key takeaways" in text
+            # A link to another page reads as that page's name, not as its file path.
+            assert not re.search(r"\.\./|\b0\d_[a-z_]+\b", text), (path.name, text)
+            # A cross-reference to an exercise resolves to a link titled with its number
+            # (JupyterLab numbers exercises within the notebook, the book through the book).
+            if "{numref}" in path.read_text(encoding="utf-8"):
+                exercise_link = panel.locator(
+                    ".jp-MarkdownCell a", has_text=re.compile(r"^Exercise \d+$")
+                )
+                assert exercise_link.count() >= 1, path.name
+            if path.stem == "01_history":
+                # A glossary term is a link that reads as the term itself.
+                term = panel.locator(".jp-MarkdownCell a", has_text=re.compile(r"^esketamine$"))
+                assert term.count() >= 1
+                # jupyterlab-myst has no bibliography: a citation shows its key, without markup.
+                assert "anis1983dissociative" in text
         assert "What to notice" in text
     finally:
         context.close()
