@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+from scipy import stats
 from statsmodels.stats.meta_analysis import (
     combine_effects,
     effectsize_2proportions,
@@ -56,6 +57,8 @@ NUMERIC_COLUMNS = (
 )
 #: Kinds of outcome data a row can carry.
 OUTCOME_TYPES = ("continuous", "binary")
+#: The normal distribution's 97.5th percentile, for 95 % Wald intervals.
+_Z_975 = 1.959963984540054
 #: Effect measures :func:`effect_sizes` computes.
 MEASURES = {
     "smd": "standardized mean difference (Hedges' g)",
@@ -240,7 +243,7 @@ def effect_sizes(trials: pd.DataFrame, measure: str = "smd") -> pd.DataFrame:
     usable["effect"] = effect
     usable["variance"] = variance
     usable.attrs["measure"] = measure
-    half_width = 1.959963984540054 * np.sqrt(usable["variance"])
+    half_width = _Z_975 * np.sqrt(usable["variance"])
     usable["ci_low"] = usable["effect"] - half_width
     usable["ci_high"] = usable["effect"] + half_width
     return usable
@@ -248,7 +251,15 @@ def effect_sizes(trials: pd.DataFrame, measure: str = "smd") -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class PooledEffect:
-    """A random-effects pooled estimate and its heterogeneity."""
+    """A random-effects pooled estimate, its intervals and its heterogeneity.
+
+    ``ci_low``/``ci_high`` is the usual (Wald) 95 % confidence interval of the
+    mean effect; ``hk_ci_low``/``hk_ci_high`` the Hartung–Knapp–Sidik–Jonkman
+    interval, better calibrated when few trials are pooled; and
+    ``prediction_low``/``prediction_high`` the 95 % prediction interval, the
+    range in which the true effect of a new, similar trial is expected. The
+    prediction interval needs at least three trials and is NaN below that.
+    """
 
     measure: str
     estimate: float
@@ -259,27 +270,55 @@ class PooledEffect:
     q: float
     k: int
     trials: tuple[str, ...]
+    standard_error: float = float("nan")
+    hk_ci_low: float = float("nan")
+    hk_ci_high: float = float("nan")
+    prediction_low: float = float("nan")
+    prediction_high: float = float("nan")
+    tau2_method: str = "paule-mandel"
 
 
-def pool(effects: pd.DataFrame) -> PooledEffect:
-    """Pool per-trial effects with a random-effects model (statsmodels).
+#: Between-study variance estimators :func:`pool` offers, by name, with
+#: statsmodels' name for each.
+TAU2_METHODS = {"paule-mandel": "iterated", "dersimonian-laird": "chi2"}
 
-    The between-study variance is estimated by the Paule–Mandel method
-    (statsmodels' ``"iterated"``), which never goes below zero; statsmodels'
-    DerSimonian–Laird option does not truncate a negative estimate, so it is
-    not offered.
+
+def pool(effects: pd.DataFrame, tau2_method: str = "paule-mandel") -> PooledEffect:
+    """Pool per-trial effects with a random-effects model.
+
+    The between-study variance τ² comes from statsmodels, by the Paule–Mandel
+    method (the default) or DerSimonian–Laird, truncated at zero. With τ² the
+    trials are weighted by ``1 / (v_i + τ²)`` and three intervals follow:
+
+    * the Wald 95 % confidence interval, ``μ ± 1.96 SE``;
+    * the Hartung–Knapp–Sidik–Jonkman interval, ``μ ± t(k−1) √(q* / Σw)``
+      with ``q* = max(1, Σ w_i (y_i − μ)² / (k − 1))``. Its t quantile and
+      refined variance keep the nominal coverage far better than the Wald
+      interval when few trials are pooled (IntHout et al. 2014); the floor of
+      1 on q* is the modification Röver et al. (2015) recommend for few trials,
+      without which trials that agree more closely than their standard errors
+      predict would get an interval narrower than the Wald one;
+    * the 95 % prediction interval, ``μ ± t(k−2) √(τ² + SE²)`` (Riley et al.
+      2011), for the true effect in a new trial like these.
 
     Parameters
     ----------
     effects
         Output of :func:`effect_sizes` or :func:`reported_effects`, one row
         per independent comparison.
+    tau2_method
+        ``"paule-mandel"`` or ``"dersimonian-laird"``.
     """
+    if tau2_method not in TAU2_METHODS:
+        raise ValueError(f"tau2_method must be one of {sorted(TAU2_METHODS)}, got {tau2_method!r}")
     if len(effects) == 0:
         raise ValueError("effects is empty; select at least one comparison to pool")
     measure = effects.attrs.get("measure", "")
     names = tuple(effects["trial"])
-    if len(effects) == 1:
+    y = effects["effect"].to_numpy(float)
+    v = effects["variance"].to_numpy(float)
+    k = len(y)
+    if k == 1:
         # One comparison pools to itself, with no heterogeneity to estimate.
         row = effects.iloc[0]
         return PooledEffect(
@@ -292,26 +331,39 @@ def pool(effects: pd.DataFrame) -> PooledEffect:
             0.0,
             1,
             names,
+            standard_error=float(np.sqrt(v[0])),
+            tau2_method=tau2_method,
         )
     # statsmodels divides by Q, which is 0 when the studies agree exactly.
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        result = combine_effects(
-            effects["effect"].to_numpy(float),
-            effects["variance"].to_numpy(float),
-            method_re="iterated",
-            row_names=list(names),
-        )
-    row = result.summary_frame().loc["random effect"]
+        result = combine_effects(y, v, method_re=TAU2_METHODS[tau2_method])
+    tau2 = max(float(result.tau2), 0.0)
+    q = float(result.q)
+    weights = 1.0 / (v + tau2)
+    estimate = float(np.sum(weights * y) / np.sum(weights))
+    standard_error = float(np.sqrt(1.0 / np.sum(weights)))
+    hk_scale = max(1.0, float(np.sum(weights * (y - estimate) ** 2) / (k - 1)))
+    hk_half = stats.t.ppf(0.975, k - 1) * np.sqrt(hk_scale / np.sum(weights))
+    if k >= 3:
+        prediction_half = stats.t.ppf(0.975, k - 2) * np.sqrt(tau2 + standard_error**2)
+    else:
+        prediction_half = float("nan")
     return PooledEffect(
         measure=measure,
-        estimate=float(row["eff"]),
-        ci_low=float(row["ci_low"]),
-        ci_high=float(row["ci_upp"]),
-        tau2=float(result.tau2),
-        i2=_i_squared(float(result.q), len(effects) - 1),
-        q=float(result.q),
-        k=len(effects),
+        estimate=estimate,
+        ci_low=estimate - _Z_975 * standard_error,
+        ci_high=estimate + _Z_975 * standard_error,
+        tau2=tau2,
+        i2=_i_squared(q, k - 1),
+        q=q,
+        k=k,
         trials=names,
+        standard_error=standard_error,
+        hk_ci_low=float(estimate - hk_half),
+        hk_ci_high=float(estimate + hk_half),
+        prediction_low=float(estimate - prediction_half),
+        prediction_high=float(estimate + prediction_half),
+        tau2_method=tau2_method,
     )
 
 

@@ -216,6 +216,118 @@ def test_identical_studies_have_no_heterogeneity(effect, variance, k):
     assert pooled.estimate == pytest.approx(effect)
 
 
+# BCG vaccine trials (Colditz et al., JAMA 1994;271:698-702) as printed in
+# metafor's dat.bcg: vaccinated TB cases, vaccinated without TB, unvaccinated
+# cases, unvaccinated without TB.
+BCG_TRIALS = [
+    (4, 119, 11, 128),
+    (6, 300, 29, 274),
+    (3, 228, 11, 209),
+    (62, 13536, 248, 12619),
+    (33, 5036, 47, 5761),
+    (180, 1361, 372, 1079),
+    (8, 2537, 10, 619),
+    (505, 87886, 499, 87892),
+    (29, 7470, 45, 7232),
+    (17, 1699, 65, 1600),
+    (186, 50448, 141, 27197),
+    (5, 2493, 3, 2338),
+    (27, 16886, 29, 17825),
+]
+
+
+def bcg_log_risk_ratios() -> pd.DataFrame:
+    a, b, c, d = np.array(BCG_TRIALS, dtype=float).T
+    effects = np.log((a / (a + b)) / (c / (c + d)))
+    variances = 1 / a - 1 / (a + b) + 1 / c - 1 / (c + d)
+    return frame_of(list(effects), list(variances))
+
+
+def test_dersimonian_laird_pooling_matches_metafor_and_stata_on_the_bcg_trials():
+    """Published values: metafor's test of rma(method="DL") against Stata's
+    ``metan ..., randomi rr log`` on dat.bcg (wviechtb/metafor,
+    tests/testthat/test_misc_metan_vs_rma.uni_with_dat.bcg.r): estimate
+    -0.7141 (-1.0644 to -0.3638), tau² 0.3088, I² 92.1173 %, Q 152.2330."""
+    pooled = pool(bcg_log_risk_ratios(), tau2_method="dersimonian-laird")
+    assert pooled.estimate == pytest.approx(-0.7141, abs=1e-4)
+    assert (pooled.ci_low, pooled.ci_high) == pytest.approx((-1.0644, -0.3638), abs=1e-4)
+    assert pooled.tau2 == pytest.approx(0.3088, abs=1e-4)
+    assert pooled.i2 == pytest.approx(0.921173, abs=1e-6)
+    assert pooled.q == pytest.approx(152.2330, abs=1e-4)
+
+
+def test_prediction_interval_follows_riley_and_colleagues_formula():
+    """Riley, Higgins & Deeks (BMJ 2011;342:d549): mu ± t(k-2) sqrt(tau² + SE²).
+    Inputs are the published DL values above; SE is recovered from the
+    published Wald interval. A z quantile or k-1 degrees of freedom would fail."""
+    pooled = pool(bcg_log_risk_ratios(), tau2_method="dersimonian-laird")
+    se = (-0.3638 - -1.0644) / (2 * 1.959964)
+    half = 2.200985 * np.sqrt(0.3088 + se**2)  # t(11) 97.5th percentile
+    assert (pooled.prediction_low, pooled.prediction_high) == pytest.approx(
+        (-0.7141 - half, -0.7141 + half), abs=2e-4
+    )
+    # The prediction interval is wider than the confidence interval and, with
+    # I² of 92 %, includes no effect (log risk ratio 0) that the CI excludes.
+    assert pooled.prediction_low < pooled.ci_low and pooled.prediction_high > 0 > pooled.ci_high
+
+
+def test_hartung_knapp_interval_agrees_with_statsmodels():
+    """An independent implementation: statsmodels' "random effect wls" row,
+    whose t-based interval (use_t=True) is the Hartung-Knapp-Sidik-Jonkman one.
+    On these trials q > 1, so Röver and colleagues' floor does not apply."""
+    from statsmodels.stats.meta_analysis import combine_effects
+
+    effects = bcg_log_risk_ratios()
+    for method, statsmodels_name in (("dersimonian-laird", "chi2"), ("paule-mandel", "iterated")):
+        pooled = pool(effects, tau2_method=method)
+        reference = (
+            combine_effects(
+                effects["effect"].to_numpy(),
+                effects["variance"].to_numpy(),
+                method_re=statsmodels_name,
+                use_t=True,
+            )
+            .summary_frame()
+            .loc["random effect wls"]
+        )
+        assert (pooled.hk_ci_low, pooled.hk_ci_high) == pytest.approx(
+            (reference["ci_low"], reference["ci_upp"]), abs=1e-9
+        )
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.floats(-2, 2), st.floats(0.01, 0.5)), min_size=3, max_size=8))
+def test_prediction_and_hartung_knapp_intervals_contain_the_wald_interval(studies):
+    pooled = pool(frame_of(*zip(*studies)))
+    assert pooled.prediction_low <= pooled.ci_low <= pooled.estimate <= pooled.ci_high
+    assert pooled.ci_high <= pooled.prediction_high
+    # The floor q* >= 1 (Röver et al. 2015) keeps the HKSJ interval at least
+    # t(k-1)/1.96 times as wide as the Wald interval, even when trials agree.
+    assert pooled.hk_ci_low <= pooled.ci_low and pooled.hk_ci_high >= pooled.ci_high
+
+
+def test_agreeing_trials_get_the_floored_hartung_knapp_interval():
+    """Three trials that agree better than chance (q < 1): the interval is
+    mu ± t(2) SE, as Röver, Knapp & Friede (BMC Med Res Methodol 2015;15:99)
+    define the modification."""
+    pooled = pool(frame_of([-4.1, -4.0, -3.6], [1.8**2, 1.7**2, 1.8**2]))
+    half = 4.302653 * pooled.standard_error  # t(2) 97.5th percentile
+    assert (pooled.hk_ci_low, pooled.hk_ci_high) == pytest.approx(
+        (pooled.estimate - half, pooled.estimate + half), abs=1e-5
+    )
+
+
+def test_two_trials_have_no_prediction_interval():
+    pooled = pool(frame_of([0.1, 0.3], [0.02, 0.03]))
+    assert np.isnan(pooled.prediction_low) and np.isnan(pooled.prediction_high)
+    assert np.isfinite(pooled.hk_ci_low)
+
+
+def test_an_unknown_tau2_method_is_named_in_the_error():
+    with pytest.raises(ValueError, match="tau2_method must be one of"):
+        pool(bcg_log_risk_ratios(), tau2_method="reml")
+
+
 def test_pooling_nothing_and_bad_options_are_errors():
     with pytest.raises(ValueError, match="effects is empty"):
         pool(frame_of([], []))
