@@ -1037,7 +1037,7 @@ def _safety_time_course(fraction_at_resolution) -> Feedback:
 
 
 @_checker("safety-blood-pressure")
-def _safety_blood_pressure(nnh_all_ages, nnh_aged_65_plus) -> Feedback:
+def _safety_blood_pressure(nnh_under_65, nnh_aged_65_plus) -> Feedback:
     from ketamine_course.safety import number_needed_to_harm
 
     hint = "Use `number_needed_to_harm(events_drug, n_drug, events_control, n_control)`."
@@ -1045,18 +1045,18 @@ def _safety_blood_pressure(nnh_all_ages, nnh_aged_65_plus) -> Feedback:
         "safety-blood-pressure",
         locals(),
         [
-            Answer("nnh_all_ages", number_needed_to_harm(29, 346, 1, 222), 0.15, hint),
+            Answer("nnh_under_65", number_needed_to_harm(29, 346, 1, 222), 0.15, hint),
             Answer("nnh_aged_65_plus", number_needed_to_harm(12, 72, 1, 65), 0.15, hint),
         ],
         [
             Mistake(
-                {"nnh_all_ages": 346 / 29, "nnh_aged_65_plus": 72 / 12},
+                {"nnh_under_65": 346 / 29, "nnh_aged_65_plus": 72 / 12},
                 "Those are 1 / risk on esketamine: the number needed to harm is 1 / (risk on "
                 "esketamine − risk on placebo).",
             ),
         ],
-        success="The excess risk in older patients is about twice that of all ages, from a "
-        "small group.",
+        success="The excess risk in older patients is about twice that of patients under 65, "
+        "from a small group in a different trial.",
     )
 
 

@@ -63,7 +63,7 @@ ACCEPTED = {
             "impaired thinking": 0.48,
         }
     ),
-    "safety-blood-pressure": dict(nnh_all_ages=12.6, nnh_aged_65_plus=6.6),
+    "safety-blood-pressure": dict(nnh_under_65=12.6, nnh_aged_65_plus=6.6),
     "claims-within-hours": dict(fraction_left_at_24h=0.002, verdict="supported"),
     "claims-lasting": dict(
         nnt_stable_remitters=5.4, nnt_stable_responders=3.1, verdict="overstated"
@@ -189,7 +189,7 @@ MISTAKES = [
     ),
     (
         "safety-blood-pressure",
-        dict(nnh_all_ages=11.9, nnh_aged_65_plus=6.0),
+        dict(nnh_under_65=11.9, nnh_aged_65_plus=6.0),
         "1 / risk on esketamine",
     ),
     (
