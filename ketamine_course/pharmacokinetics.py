@@ -2,7 +2,7 @@
 plasma concentration over time.
 
 Linear compartment models with published disposition parameters, scaled by
-body weight, plus first-order absorption (with bioavailability and a lag) for
+body weight, plus first-order absorption (with bioavailability, and no lag time) for
 the routes other than intravenous. The model is linear, so it is solved in
 closed form: the central amount is a sum of exponentials in the eigenvalues of
 the rate matrix, and doses add up by superposition. Every parameter set carries
