@@ -58,6 +58,7 @@ UNCONFIRMED_VOLUME_OR_PAGES = {
     "yoon2019association": {"volume", "pages"},
     "wang2009celltype": {"volume", "pages"},
     "trullas1990functional": {"volume", "pages"},
+    "mathew2010riluzole": {"pages"},
 }
 # Published online ahead of an issue: an article identifier, but no volume or pages yet.
 ONLINE_AHEAD_OF_ISSUE = {"jelovac2025serial", "chepke2024realworld", "yoon2025antidepressant"}
