@@ -376,10 +376,11 @@ ROUTES: dict[str, Route] = {
         "oral",
         "oral",
         0.24,
-        absorption_rate_for_peak(0.5, 45.0, 0.24, CLEMENTS_NIMMO_1981),
+        absorption_rate_for_tmax(57.6, CLEMENTS_NIMMO_1981),
         CLEMENTS_NIMMO_1981,
         "chong2009development",
-        "peak 45 ng/mL after 0.5 mg/kg (Zanos et al., 2018, Table 1)",
+        "time to peak 0.96 h (mean of 6 patients, 25 mg by mouth; Chong et al., 2006, "
+        "meeting abstract); the peak is model output",
     ),
     "esketamine_nasal": Route(
         "esketamine_nasal",

@@ -105,10 +105,27 @@ def test_sublingual_time_to_peak_is_the_published_median():
     )
 
 
+# Chong et al. (2006), Pain Med 7:469 (meeting abstract): oral Tmax 0.96 ± 0.8 h, n = 6.
+def test_oral_time_to_peak_is_the_published_mean():
+    result = simulate("oral", 25, 70, t_min=np.arange(0, 300, 0.1))
+    assert tmax_min(result) == pytest.approx(0.96 * 60, abs=0.2)
+
+
 # Zanos et al. (2018), Table 1 (from Grant et al. 1981): 45 ng/mL after 0.5 mg/kg by mouth.
-def test_oral_peak_reproduces_the_published_level():
-    result = simulate("oral", 35, 70, t_min=np.arange(0, 300, 0.1))
-    assert cmax_ng_per_ml(result) == pytest.approx(45, rel=1e-3)
+# With the disposition model and 24 % bioavailability, that peak needs absorption so fast that
+# the peak would come at about 15 min, not the hour Chong et al. measured: the sources disagree,
+# and the calibrated model's peak is less than half the published one.
+def test_the_published_oral_peak_and_time_to_peak_cannot_both_hold():
+    from ketamine_course.pharmacokinetics import (
+        CLEMENTS_NIMMO_1981,
+        _single_dose_tmax,
+        absorption_rate_for_peak,
+    )
+
+    fast = absorption_rate_for_peak(0.5, 45.0, ROUTES["oral"].bioavailability, CLEMENTS_NIMMO_1981)
+    assert _single_dose_tmax(fast, CLEMENTS_NIMMO_1981) < 20
+    calibrated = simulate("oral", 35, 70, t_min=np.arange(0, 300, 0.1))
+    assert cmax_ng_per_ml(calibrated) < 45 / 2
 
 
 # US Spravato label: time to peak 20 to 40 minutes after the last spray; no accumulation

@@ -31,6 +31,8 @@ ARTICLES_WITHOUT_DOI = {
     "qian2005nr2",
     "maeng2008cellular",
     "domino1965pharmacologic",
+    "feeney2023effect",
+    "chong2006bioavailability",
 }
 # Articles whose volume or pages the course could not confirm at a record it could read
 # (publisher page, PubMed or PMC, or another paper's reference list). Each is listed with
@@ -59,6 +61,7 @@ UNCONFIRMED_VOLUME_OR_PAGES = {
     "wang2009celltype": {"volume", "pages"},
     "trullas1990functional": {"volume", "pages"},
     "mathew2010riluzole": {"pages"},
+    "yu2014ketamine": {"pages"},
 }
 # Published online ahead of an issue: an article identifier, but no volume or pages yet.
 ONLINE_AHEAD_OF_ISSUE = {"jelovac2025serial", "chepke2024realworld", "yoon2025antidepressant"}
