@@ -296,8 +296,9 @@ def pool(effects: pd.DataFrame, tau2_method: str = "paule-mandel") -> PooledEffe
       refined variance keep the nominal coverage far better than the Wald
       interval when few trials are pooled (IntHout et al. 2014); the floor of
       1 on q* is the modification Röver et al. (2015) recommend for few trials,
-      without which trials that agree more closely than their standard errors
-      predict would get an interval narrower than the Wald one;
+      without which trials that agree much more closely than their standard
+      errors predict (q < (1.96 / t(k−1))², about 0.21 for three trials) can
+      get an interval narrower than the Wald one;
     * the 95 % prediction interval, ``μ ± t(k−2) √(τ² + SE²)`` (Riley et al.
       2011), for the true effect in a new trial like these.
 

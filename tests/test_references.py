@@ -46,7 +46,6 @@ UNCONFIRMED_VOLUME_OR_PAGES = {
     "grunebaum2018ketamine": {"volume", "pages"},
     "anand2023ketamine": {"volume", "pages"},
     "popova2019efficacy": {"volume", "pages"},
-    "reif2023esketamine": {"volume", "pages"},
     "feder2021randomized": {"volume", "pages"},
     "singh2016double": {"volume", "pages"},
     "rivaposse2018blood": {"volume", "pages"},
