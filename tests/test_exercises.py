@@ -24,7 +24,7 @@ LABEL = re.compile(r"^`{3,}\{exercise\}\n:label: (\S+)", re.M)
 # Solutions' values, as the lessons print and state them.
 ACCEPTED = {
     "history-gaps": dict(synthesis_to_trial_years=38, nmda_to_trial_years=17),
-    "history-decades": dict(regulation_peak_decade=2010),
+    "history-decades": dict(regulation_peak_decade=2020),
     "nmda-half-block": dict(v_half_1mM_mV=-20.5, v_half_2mM_mV=-9.3),
     "nmda-share": dict(nmda_share_at_minus70=0.18, nmda_share_at_minus20=0.72),
     "nmda-coincidence": dict(ratio_at_0ms=2.11, ratio_at_minus100ms=1.13),
@@ -90,8 +90,8 @@ MISTAKES = [
     ("history-gaps", answers("history-gaps", synthesis_to_trial_years=30), "FDA's approval"),
     ("history-gaps", dict(synthesis_to_trial_years=17, nmda_to_trial_years=38), "swapped"),
     ("history-gaps", answers("history-gaps", nmda_to_trial_years=-17), "wrong sign"),
-    ("history-decades", dict(regulation_peak_decade=201), "Multiply by 10"),
-    ("history-decades", dict(regulation_peak_decade=2020), "'regulation'"),
+    ("history-decades", dict(regulation_peak_decade=202), "Multiply by 10"),
+    ("history-decades", dict(regulation_peak_decade=2010), "'regulation'"),
     ("nmda-half-block", dict(v_half_1mM_mV=-8.9, v_half_2mM_mV=-4.06), "base-10 logarithm"),
     ("nmda-half-block", dict(v_half_1mM_mV=-0.0205, v_half_2mM_mV=-0.0093), "volts"),
     ("nmda-half-block", answers("nmda-half-block", v_half_1mM_mV=20.5), "wrong sign"),
