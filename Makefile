@@ -8,6 +8,7 @@
 #   make student-notebooks  copies of the notebooks without solutions, for handing out
 #   make pdf     build the book, then print every page into _build/pdf/ketamine-course.pdf
 #   make clean   remove the built book and its execution cache
+#   make set-repository REPOSITORY_URL=...  name a fork in the lessons' Colab install cells
 
 PYTHON ?= python3
 VENV   := .venv
@@ -17,7 +18,7 @@ DEV_STAMP  := $(VENV)/.dev-installed
 NPM_STAMP  := node_modules/.course-installed
 VENDOR_STAMP := node_modules/.course-vendored
 
-.PHONY: book test lab bench linkcheck audit student-notebooks pdf clean prerequisites
+.PHONY: book test lab bench linkcheck audit student-notebooks pdf clean prerequisites set-repository
 .DEFAULT_GOAL := book
 
 prerequisites:
@@ -45,9 +46,22 @@ $(VENDOR_STAMP): $(NPM_STAMP) scripts/vendor_assets.py | $(BOOK_STAMP)
 	$(BIN)/python scripts/vendor_assets.py
 	@touch $@
 
+# The repository's public address (e.g. https://github.com/OWNER/REPO) turns on the
+# repository, issue, edit and launch buttons; empty by default, as on a laptop.
+# JUPYTERHUB_URL points the JupyterHub button at a school's hub.
+REPOSITORY_URL ?=
+REPOSITORY_BRANCH ?= main
+JUPYTERHUB_URL ?=
+
 book: $(BOOK_STAMP) $(VENDOR_STAMP)
+	COURSE_REPOSITORY_URL="$(REPOSITORY_URL)" COURSE_REPOSITORY_BRANCH="$(REPOSITORY_BRANCH)" \
+	COURSE_JUPYTERHUB_URL="$(JUPYTERHUB_URL)" \
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 	@echo "The book is built: open _build/html/index.html in a browser."
+
+# Name the repository in each lesson's Colab install cell (then commit the notebooks).
+set-repository: $(BOOK_STAMP)
+	$(BIN)/python scripts/set_repository.py "$(REPOSITORY_URL)" "$(REPOSITORY_BRANCH)"
 
 test: $(DEV_STAMP) $(VENDOR_STAMP)
 	$(BIN)/python -m pytest

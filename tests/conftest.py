@@ -90,11 +90,13 @@ def build_fixture_book(
     cell_source: str,
     configure: Callable[[dict], None] | None = None,
     notebook_name: str = "fixture",
+    environment: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess:
     """Build a one-notebook book with the course's own configuration.
 
     ``configure``, when given, changes the configuration (a dict read from
-    ``_config.yml``) before the build.
+    ``_config.yml``) before the build; ``environment`` adds variables to the build's
+    environment (as ``make book REPOSITORY_URL=...`` does).
     """
     book = tmp_path / "book-src"
     book.mkdir()
@@ -122,6 +124,7 @@ def build_fixture_book(
         capture_output=True,
         text=True,
         timeout=600,
+        env={**os.environ, **(environment or {})},
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import ipywidgets as widgets
@@ -64,7 +65,8 @@ def blog_post() -> str:
             "the blog post (shared/seed/*.txt beside the repository) is not here; it cannot "
             "be redistributed with the course, so the quotation check runs only where it is"
         )
-        if IN_CI:
+        # A public CI runner (a fork's pull requests) cannot have it either, and says so.
+        if IN_CI and not os.environ.get("COURSE_WITHOUT_SEED"):
             pytest.fail(message)
         pytest.skip(message)
     return " ".join(posts[0].read_text().split())

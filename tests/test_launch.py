@@ -42,17 +42,82 @@ def launch_links(page: Path) -> dict[str, str]:
     return links
 
 
+def header_links(page: Path) -> dict[str, str]:
+    """The page header's repository, issue and edit links, by their title."""
+    html = page.read_text().replace("&amp;", "&")
+    links = {}
+    for tag in re.findall(r"<a\b[^>]*>", html):
+        title = re.search(r'title="([^"]+)"', tag)
+        href = re.search(r'href="([^"]+)"', tag)
+        if (
+            title
+            and href
+            and title.group(1) in ("Source repository", "Open an issue", "Suggest edit")
+        ):
+            links[title.group(1)] = href.group(1)
+    return links
+
+
 @pytest.fixture(scope="module")
 def fixture_page(tmp_path_factory) -> Path:
-    def configure(config: dict) -> None:
-        options = config["sphinx"]["config"]["html_theme_options"]
-        options["repository_url"] = FIXTURE_REPOSITORY
-        options["launch_buttons"]["jupyterhub_url"] = FIXTURE_HUB
-
+    # The address reaches the build as `make book REPOSITORY_URL=... JUPYTERHUB_URL=...`
+    # and the publishing workflow pass it: through the environment, over _config.yml.
     tmp_path = tmp_path_factory.mktemp("launch")
-    result = build_fixture_book(tmp_path, "1 + 1", configure, notebook_name=LESSON)
+    result = build_fixture_book(
+        tmp_path,
+        "1 + 1",
+        notebook_name=LESSON,
+        environment={
+            "COURSE_REPOSITORY_URL": FIXTURE_REPOSITORY,
+            "COURSE_REPOSITORY_BRANCH": "main",
+            "COURSE_JUPYTERHUB_URL": FIXTURE_HUB,
+        },
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return tmp_path / "book-src" / "_build" / "html" / "notebooks" / f"{LESSON}.html"
+
+
+@pytest.mark.book
+@pytest.mark.slow
+def test_fixture_lesson_links_to_its_repository_issues_and_source(fixture_page):
+    assert header_links(fixture_page) == {
+        "Source repository": FIXTURE_REPOSITORY,
+        "Open an issue": f"{FIXTURE_REPOSITORY}/issues/new?title=Issue%20on%20page%20"
+        f"%2Fnotebooks/{LESSON}.html&body=Your%20issue%20content%20here.",
+        "Suggest edit": f"{FIXTURE_REPOSITORY}/edit/main/notebooks/{LESSON}.ipynb",
+    }
+
+
+@pytest.mark.book
+@pytest.mark.slow
+def test_a_malformed_address_stops_the_build_with_its_name(tmp_path):
+    result = build_fixture_book(
+        tmp_path, "1 + 1", environment={"COURSE_REPOSITORY_URL": "github.com/owner"}
+    )
+    assert result.returncode != 0
+    assert "COURSE_REPOSITORY_URL must look like https://github.com/OWNER/REPO" in (
+        result.stdout + result.stderr
+    )
+
+
+def test_make_book_passes_the_address_to_the_build():
+    dry_run = subprocess.run(
+        [
+            "make",
+            "-n",
+            "book",
+            "REPOSITORY_URL=https://github.com/o/r",
+            "REPOSITORY_BRANCH=dev",
+            "JUPYTERHUB_URL=https://hub.example.edu",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert 'COURSE_REPOSITORY_URL="https://github.com/o/r"' in dry_run
+    assert 'COURSE_REPOSITORY_BRANCH="dev"' in dry_run
+    assert 'COURSE_JUPYTERHUB_URL="https://hub.example.edu"' in dry_run
 
 
 @pytest.mark.book
@@ -106,6 +171,8 @@ def test_built_lessons_have_launch_buttons_exactly_when_the_address_is_set(built
         links = launch_links(built_html / "notebooks" / f"{notebook.stem}.html")
         if not repository:
             assert links == {}, notebook.name
+            page = built_html / "notebooks" / f"{notebook.stem}.html"
+            assert header_links(page) == {}, notebook.name
             continue
         assert {"Binder", "Colab"} <= set(links), notebook.name
         for href in links.values():
