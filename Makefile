@@ -9,6 +9,7 @@
 #   make pdf     build the book, then print every page into _build/pdf/ketamine-course.pdf
 #   make clean   remove the built book and its execution cache
 #   make set-repository REPOSITORY_URL=...  name a fork in the lessons' Colab install cells
+#   make quiz-bank  the self-check questions as a QTI quiz and a CSV/Markdown bank (for instructors)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -18,7 +19,7 @@ DEV_STAMP  := $(VENV)/.dev-installed
 NPM_STAMP  := node_modules/.course-installed
 VENDOR_STAMP := node_modules/.course-vendored
 
-.PHONY: book test lab bench linkcheck audit student-notebooks pdf clean prerequisites set-repository
+.PHONY: book test lab bench linkcheck audit student-notebooks pdf clean prerequisites set-repository quiz-bank
 .DEFAULT_GOAL := book
 
 prerequisites:
@@ -62,6 +63,10 @@ book: $(BOOK_STAMP) $(VENDOR_STAMP)
 # Name the repository in each lesson's Colab install cell (then commit the notebooks).
 set-repository: $(BOOK_STAMP)
 	$(BIN)/python scripts/set_repository.py "$(REPOSITORY_URL)" "$(REPOSITORY_BRANCH)"
+
+# The lessons' self-checks as a QTI quiz (Canvas, Moodle, Blackboard) and a CSV/Markdown bank.
+quiz-bank: $(DEV_STAMP)
+	$(BIN)/python scripts/quiz_bank.py --out _build/quiz-bank
 
 test: $(DEV_STAMP) $(VENDOR_STAMP)
 	$(BIN)/python -m pytest
