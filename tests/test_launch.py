@@ -8,17 +8,20 @@ itself shows buttons exactly when the address is configured.
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
 import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
 
-from conftest import ROOT, build_fixture_book, download_copy
+from conftest import DEVICES, ROOT, build_fixture_book, download_copy
 
 # A stand-in address for the fixture book; the test checks how links are formed from it.
 FIXTURE_REPOSITORY = "https://github.com/course-fixture/ketamine-course"
@@ -86,6 +89,49 @@ def test_fixture_lesson_links_to_its_repository_issues_and_source(fixture_page):
         f"%2Fnotebooks/{LESSON}.html&body=Your%20issue%20content%20here.",
         "Suggest edit": f"{FIXTURE_REPOSITORY}/edit/main/notebooks/{LESSON}.ipynb",
     }
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - signature fixed by the base class
+        pass
+
+
+@pytest.fixture(scope="module")
+def fixture_server(fixture_page):
+    """Serve the fixture book on a free local port; yields its base address."""
+    html_root = fixture_page.parents[1]
+    handler = functools.partial(_QuietHandler, directory=str(html_root))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.mark.book
+@pytest.mark.slow
+@pytest.mark.parametrize("device", sorted(DEVICES))
+def test_a_reader_opens_the_launch_and_source_menus(browser, fixture_server, device):
+    """On a phone and a laptop, the rocket and repository menus open and offer their links."""
+    context = browser.new_context(**DEVICES[device])
+    page = context.new_page()
+    try:
+        page.goto(f"{fixture_server}/notebooks/{LESSON}.html")
+        for menu, expected in (
+            ("Launch interactive content", {"Binder", "JupyterHub", "Colab"}),
+            ("Source repositories", {"Repository", "Suggest edit", "Open issue"}),
+        ):
+            button = page.get_by_role("button", name=menu)
+            assert button.is_visible(), (device, menu)
+            button.click()
+            items = button.locator("xpath=..").locator(".dropdown-menu a")
+            items.first.wait_for(state="visible", timeout=10_000)
+            texts = {text.strip() for text in items.all_inner_texts()}
+            assert expected <= texts, (device, menu, texts)
+            page.keyboard.press("Escape")
+        colab = page.locator('.dropdown-launch-buttons a[href*="colab.research.google.com"]')
+        assert colab.get_attribute("href").startswith("https://colab.research.google.com/github/")
+    finally:
+        context.close()
 
 
 @pytest.mark.book
