@@ -3,9 +3,9 @@ sizes and random-effects pooling.
 
 Each row of ``data/trials.csv`` is one trial × comparison × outcome × time
 point, with the citation key of its source, where in the source the numbers
-stand, and how any value was derived. Effect sizes and pooling come from
-statsmodels' meta-analysis functions; this module only selects, checks and
-labels.
+stand, and how any value was derived. Effect sizes and the between-trial
+variance come from statsmodels' meta-analysis functions; this module selects,
+checks and labels, and computes the pooled intervals from that variance.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ NUMERIC_COLUMNS = (
 #: Kinds of outcome data a row can carry.
 OUTCOME_TYPES = ("continuous", "binary")
 #: The normal distribution's 97.5th percentile, for 95 % Wald intervals.
-_Z_975 = 1.959963984540054
+Z_95 = 1.959963984540054
 #: Effect measures :func:`effect_sizes` computes.
 MEASURES = {
     "smd": "standardized mean difference (Hedges' g)",
@@ -243,7 +243,7 @@ def effect_sizes(trials: pd.DataFrame, measure: str = "smd") -> pd.DataFrame:
     usable["effect"] = effect
     usable["variance"] = variance
     usable.attrs["measure"] = measure
-    half_width = _Z_975 * np.sqrt(usable["variance"])
+    half_width = Z_95 * np.sqrt(usable["variance"])
     usable["ci_low"] = usable["effect"] - half_width
     usable["ci_high"] = usable["effect"] + half_width
     return usable
@@ -352,8 +352,8 @@ def pool(effects: pd.DataFrame, tau2_method: str = "paule-mandel") -> PooledEffe
     return PooledEffect(
         measure=measure,
         estimate=estimate,
-        ci_low=estimate - _Z_975 * standard_error,
-        ci_high=estimate + _Z_975 * standard_error,
+        ci_low=estimate - Z_95 * standard_error,
+        ci_high=estimate + Z_95 * standard_error,
         tau2=tau2,
         i2=_i_squared(q, k - 1),
         q=q,
@@ -389,10 +389,6 @@ def select(trials: pd.DataFrame, **criteria: str | Iterable[str]) -> pd.DataFram
         values = [wanted] if isinstance(wanted, str) else list(wanted)
         mask &= trials[column].isin(values)
     return trials[mask]
-
-
-#: Normal quantile of a two-sided 95 % interval.
-Z_95 = 1.959963984540054
 
 
 def reported_effects(trials: pd.DataFrame) -> pd.DataFrame:
