@@ -57,7 +57,7 @@ JUPYTERHUB_URL ?=
 book: $(BOOK_STAMP) $(VENDOR_STAMP)
 	COURSE_REPOSITORY_URL="$(REPOSITORY_URL)" COURSE_REPOSITORY_BRANCH="$(REPOSITORY_BRANCH)" \
 	COURSE_JUPYTERHUB_URL="$(JUPYTERHUB_URL)" \
-	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+	$(BIN)/python scripts/build_book.py build . --warningiserror --nitpick --keep-going
 	@echo "The book is built: open _build/html/index.html in a browser."
 
 # Name the repository in each lesson's Colab install cell (then commit the notebooks).
@@ -93,7 +93,7 @@ audit: book $(DEV_STAMP)
 # Internal links are checked by the test suite; this checks the links to other sites
 # (DOIs, labels, registries) and writes _build/linkcheck/output.txt.
 linkcheck: $(BOOK_STAMP) $(VENDOR_STAMP)
-	$(BIN)/jupyter-book build . --builder custom --custom-builder linkcheck; \
+	$(BIN)/python scripts/build_book.py build . --builder custom --custom-builder linkcheck; \
 		status=$$?; echo "Report of every external link: _build/linkcheck/output.txt"; exit $$status
 
 clean:

@@ -16,6 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
+from jupyter_cache import get_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -82,7 +83,8 @@ RAW_MYST = re.compile(
 
 
 def jupyter_book_command(*args: str) -> list[str]:
-    return [str(Path(sys.executable).parent / "jupyter-book"), *args]
+    """``jupyter-book`` with these arguments, run as ``make book`` runs it."""
+    return [sys.executable, str(ROOT / "scripts" / "build_book.py"), *args]
 
 
 def build_fixture_book(
@@ -91,12 +93,14 @@ def build_fixture_book(
     configure: Callable[[dict], None] | None = None,
     notebook_name: str = "fixture",
     environment: dict[str, str] | None = None,
+    more_notebooks: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess:
     """Build a one-notebook book with the course's own configuration.
 
     ``configure``, when given, changes the configuration (a dict read from
     ``_config.yml``) before the build; ``environment`` adds variables to the build's
-    environment (as ``make book REPOSITORY_URL=...`` does).
+    environment (as ``make book REPOSITORY_URL=...`` does); ``more_notebooks`` adds
+    chapters, each a notebook (name: the source of its one code cell).
     """
     book = tmp_path / "book-src"
     book.mkdir()
@@ -107,18 +111,23 @@ def build_fixture_book(
     shutil.copytree(ROOT / "book", book / "book")
     shutil.copytree(ROOT / ".vendor", book / ".vendor")
     (book / "notebooks").mkdir()
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [
-        nbformat.v4.new_markdown_cell("# Fixture"),
-        nbformat.v4.new_code_cell(cell_source),
-    ]
-    notebook.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(notebook, book / "notebooks" / f"{notebook_name}.ipynb")
-    (book / "_toc.yml").write_text(f"format: jb-book\nroot: notebooks/{notebook_name}\n")
+    sources = {notebook_name: cell_source, **(more_notebooks or {})}
+    for name, source in sources.items():
+        notebook = nbformat.v4.new_notebook()
+        notebook.cells = [
+            nbformat.v4.new_markdown_cell(f"# Fixture {name}"),
+            nbformat.v4.new_code_cell(source),
+        ]
+        notebook.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+            "language": "python",
+        }
+        nbformat.write(notebook, book / "notebooks" / f"{name}.ipynb")
+    toc = {"format": "jb-book", "root": f"notebooks/{notebook_name}"}
+    if more_notebooks:
+        toc["chapters"] = [{"file": f"notebooks/{name}"} for name in more_notebooks]
+    (book / "_toc.yml").write_text(yaml.safe_dump(toc))
     return subprocess.run(
         jupyter_book_command("build", str(book), "--warningiserror", "--nitpick", "--keep-going"),
         capture_output=True,
@@ -160,6 +169,23 @@ def built_html(book_build) -> Path:
             + result.stderr[-4000:]
         )
     return output / "_build" / "html"
+
+
+def executed_in_the_book_build(book_build, path) -> nbformat.NotebookNode:
+    """The notebook as the book build ran it, from the build's execution cache.
+
+    The build runs every notebook of the book in a fresh kernel, in an empty folder
+    (``execute.run_in_temp`` in ``_config.yml``), and fails when a cell raises; the cache
+    holds that run only if it matches the notebook's current source.
+    """
+    result, output = book_build
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    cache = get_cache(output / "_build" / ".jupyter_cache")
+    try:
+        record = cache.match_cache_notebook(nbformat.read(path, as_version=4))
+    except KeyError:
+        pytest.fail(f"the book build has no run of the current {path.name}")
+    return cache.get_cache_bundle(record.pk).nb
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

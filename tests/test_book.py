@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlparse
@@ -11,6 +12,9 @@ import pytest
 import yaml
 
 from conftest import ROOT, build_fixture_book
+
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+from course_parallel_execution import available_cores  # noqa: E402
 
 pytestmark = [pytest.mark.book, pytest.mark.slow]
 
@@ -197,6 +201,21 @@ def test_a_cell_that_raises_fails_the_build(tmp_path):
     result = build_fixture_book(tmp_path, "1 / 0")
     assert result.returncode != 0
     assert "[mystnb.exec]" in result.stderr
+    report = tmp_path / "book-src/_build/html/reports/notebooks/fixture.err.log"
+    assert "ZeroDivisionError" in report.read_text()
+
+
+@pytest.mark.skipif(
+    available_cores() < 2, reason="notebooks run side by side only on two or more cores"
+)
+def test_notebooks_run_side_by_side_and_a_failing_one_is_still_reported(tmp_path):
+    result = build_fixture_book(tmp_path, "1 / 0", more_notebooks={"second": "print(2)"})
+    assert "Executing 2 notebooks on 2 cores" in result.stdout
+    # The notebook that ran is taken from the cache; the failing one is run again by
+    # MyST-NB, which fails the build and writes its report, as with one notebook.
+    assert re.search(r"second\.ipynb: Using cached notebook", result.stdout), result.stdout
+    assert not re.search(r"second\.ipynb: Executing notebook", result.stdout)
+    assert result.returncode != 0
     report = tmp_path / "book-src/_build/html/reports/notebooks/fixture.err.log"
     assert "ZeroDivisionError" in report.read_text()
 

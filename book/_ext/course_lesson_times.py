@@ -5,7 +5,8 @@ the reading time those words take at the average adult silent reading rate for E
 non-fiction, 238 words per minute (Brysbaert 2019, doi:10.1016/j.jml.2019.104047), and
 the run time of its last execution, as MyST-NB recorded it. The run times are known only
 once every notebook has been read, so the directive leaves a marker node that is replaced
-late, as MyST-NB does for its own execution table, and the page is read again on every build.
+late, as MyST-NB does for its own execution table, and the page is read again whenever a
+lesson changes.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ class lesson_times(nodes.General, nodes.Element):  # noqa: N801 (docutils node n
 
 class LessonTimes(SphinxDirective):
     def run(self) -> list[nodes.Node]:
-        # Remembered so that the page is read again on every build (see below).
+        # Remembered so that the page is read again when a lesson changes (see below).
         self.env.metadata[self.env.docname][METADATA_KEY] = True
         return [lesson_times()]
 
@@ -114,6 +115,13 @@ def _row(*cells: str | nodes.Node) -> nodes.row:
 
 
 def _pages_with_the_table(app, env, added, changed, removed) -> list[str]:
+    """The pages with the table, when a lesson's words or run time may have changed.
+
+    A lesson runs again only when its notebook changed, so an unchanged set of lessons
+    leaves the table as it is.
+    """
+    if not any(doc.startswith("notebooks/") for doc in added | changed | removed):
+        return []
     return [doc for doc, meta in env.metadata.items() if meta.get(METADATA_KEY)]
 
 

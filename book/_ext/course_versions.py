@@ -1,7 +1,7 @@
 """Sphinx directive ``course-versions``: the versions of the key packages this build used.
 
-The status page is read again on every build, so the table always describes the
-environment of the last build, even when no page changed.
+The status page is read again whenever the installed versions differ from those it shows,
+so the table always describes the environment of the last build, even when no page changed.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ KEY_PACKAGES = (
     "statsmodels",
 )
 STATUS_PAGE = "book/status"
+#: Where the page's metadata keeps the versions its table shows.
+VERSIONS_KEY = "course_package_versions"
 
 
 def package_versions() -> list[tuple[str, str]]:
@@ -39,6 +41,8 @@ class CourseVersions(SphinxDirective):
     """A two-column table: package and version."""
 
     def run(self) -> list[nodes.Node]:
+        versions = package_versions()
+        self.env.metadata[self.env.docname][VERSIONS_KEY] = versions
         table = nodes.table(classes=["colwidths-auto", "kc-versions"])
         group = nodes.tgroup(cols=2)
         table += group
@@ -46,7 +50,7 @@ class CourseVersions(SphinxDirective):
         head = nodes.thead()
         head += self._row("Package", "Version")
         body = nodes.tbody()
-        for name, installed in package_versions():
+        for name, installed in versions:
             body += self._row(name, installed)
         group += [head, body]
         return [table]
@@ -59,11 +63,14 @@ class CourseVersions(SphinxDirective):
         return row
 
 
-def _always_reread_status(app, env, added, changed, removed):
-    return [STATUS_PAGE] if STATUS_PAGE in env.found_docs else []
+def _status_if_versions_changed(app, env, added, changed, removed) -> list[str]:
+    if STATUS_PAGE not in env.found_docs:
+        return []
+    shown = env.metadata.get(STATUS_PAGE, {}).get(VERSIONS_KEY)
+    return [] if shown == package_versions() else [STATUS_PAGE]
 
 
 def setup(app):
     app.add_directive("course-versions", CourseVersions)
-    app.connect("env-get-outdated", _always_reread_status)
+    app.connect("env-get-outdated", _status_if_versions_changed)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,114 @@
+"""Run the notebooks that need running side by side, before Sphinx reads them.
+
+MyST-NB executes each notebook when Sphinx reads its page, one after another, and keeps the
+result in its execution cache (jupyter-cache). On a machine with more than one core this
+extension first runs every notebook whose current source has no cached result, one kernel per
+core, and stores each result in that same cache, exactly as MyST-NB would. MyST-NB then finds
+every result in the cache. A notebook that fails is not stored: MyST-NB runs it again and
+reports its error as usual. With one core, or with nothing to run, the extension does nothing,
+so a single-core build is no slower than before.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+import os
+import tempfile
+from pathlib import Path, PurePosixPath
+
+import nbformat
+from jupyter_cache import get_cache
+from jupyter_cache.base import CacheBundleIn
+from jupyter_cache.executors.utils import single_nb_execution
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+
+def available_cores() -> int:
+    """Cores this process may run on (a container's limit, not the host's)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def execute(
+    path: str, timeout: int, allow_errors: bool, in_temp: bool
+) -> tuple[str, float, str | None]:
+    """Run one notebook as MyST-NB does (in its folder, or a temporary one); return it as JSON.
+
+    Runs in a worker process, so it takes and returns plain values.
+    """
+    notebook = nbformat.read(path, as_version=4)
+    with tempfile.TemporaryDirectory() as temporary:
+        result = single_nb_execution(
+            notebook,
+            cwd=temporary if in_temp else str(Path(path).parent),
+            timeout=timeout,
+            allow_errors=allow_errors,
+            meta_override=True,
+        )
+    error = None if result.err is None else f"{type(result.err).__name__}: {result.err}"
+    return nbformat.writes(notebook), result.time, error
+
+
+def notebooks_to_run(env: BuildEnvironment, docnames: list[str]) -> list[Path]:
+    """The notebooks among ``docnames`` whose source has no result in the cache."""
+    config = env.mystnb_config
+    cache = get_cache(config.execution_cache_path)
+    paths = []
+    for docname in docnames:
+        path = Path(env.doc2path(docname))
+        excluded = any(
+            PurePosixPath(path.as_posix()).match(p) for p in config.execution_excludepatterns
+        )
+        if path.suffix != ".ipynb" or excluded:
+            continue
+        try:
+            cache.match_cache_notebook(nbformat.read(path, as_version=4))
+        except KeyError:
+            paths.append(path)
+    return paths
+
+
+def run_in_parallel(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    config = env.mystnb_config  # as MyST-NB resolved it, cache folder included
+    if config.execution_mode != "cache":
+        return
+    paths = notebooks_to_run(env, docnames)
+    workers = min(available_cores(), len(paths))
+    if workers < 2:
+        return
+    logger.info(f"Executing {len(paths)} notebooks on {workers} cores")
+    cache = get_cache(config.execution_cache_path)
+    options = (config.execution_timeout, config.execution_allow_errors, config.execution_in_temp)
+    # A fresh interpreter per worker: forking Sphinx's process is not safe once it holds threads.
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        runs = {pool.submit(execute, str(p), *options): p for p in paths}
+        for run in concurrent.futures.as_completed(runs):
+            path = runs[run]
+            source, seconds, error = run.result()
+            if error is not None:
+                # MyST-NB runs it again and reports the error with its traceback.
+                logger.info(f"{path.name} failed ({error}); MyST-NB will run it again")
+                continue
+            record = cache.add_nb_to_project(str(path))
+            cache.cache_notebook_bundle(
+                CacheBundleIn(
+                    nbformat.reads(source, as_version=4),
+                    record.uri,
+                    data={"execution_seconds": seconds},
+                ),
+                check_validity=False,
+                overwrite=True,
+            )
+            logger.info(f"Executed {path.name} in {seconds:.1f} s")
+
+
+def setup(app: Sphinx) -> dict[str, object]:
+    app.connect("env-before-read-docs", run_in_parallel)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
