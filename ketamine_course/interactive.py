@@ -13,6 +13,7 @@ messages, and :func:`filter_table`, whose frames are filtered HTML tables.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import html
@@ -21,7 +22,7 @@ import itertools
 import math
 import tomllib
 import urllib.parse
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -30,7 +31,10 @@ import ipywidgets as widgets
 import matplotlib as mpl
 import matplotlib.figure
 import matplotlib.pyplot as plt
+import matplotlib.textpath
 import pandas as pd
+from matplotlib.backends.backend_svg import RendererSVG
+from matplotlib.font_manager import FontProperties
 
 from .style import course_style
 
@@ -166,6 +170,30 @@ class Frame:
         )
 
 
+@functools.lru_cache(maxsize=4096)
+def _svg_text_metrics(text: str, font: FontProperties, ismath: bool | str) -> tuple:
+    # What RendererSVG computes: a function of the text and its font alone.
+    return matplotlib.textpath.text_to_path.get_text_width_height_descent(text, font, ismath)
+
+
+@contextlib.contextmanager
+def _text_metrics_shared_across_frames() -> Iterator[None]:
+    """Measure each text once per process while SVG frames are drawn.
+
+    Matplotlib keeps text sizes per renderer, and each SVG file gets a new renderer (two,
+    with a layout engine), so every frame measured every tick label again: a third of a
+    frame's time. The frames of a figure share most of their text.
+    """
+    measure = RendererSVG.get_text_width_height_descent
+    RendererSVG.get_text_width_height_descent = lambda self, text, font, ismath: (
+        _svg_text_metrics(text, font.copy(), ismath)  # a copy: a key must not change
+    )
+    try:
+        yield
+    finally:
+        RendererSVG.get_text_width_height_descent = measure
+
+
 def figure_to_svg(fig: matplotlib.figure.Figure) -> bytes:
     """Render a matplotlib figure to a compact, reproducible SVG.
 
@@ -173,7 +201,7 @@ def figure_to_svg(fig: matplotlib.figure.Figure) -> bytes:
     compressed, and stays sharp at any zoom.
     """
     out = io.BytesIO()
-    with mpl.rc_context(SVG_PARAMS):
+    with mpl.rc_context(SVG_PARAMS), _text_metrics_shared_across_frames():
         fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
     return out.getvalue()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import urllib.parse
 import xml.etree.ElementTree as ET
 
@@ -10,7 +11,9 @@ import matplotlib.pyplot as plt
 import pytest
 from ipywidgets.widgets.widget import _instances as widget_instances
 from ipywidgets.widgets.widget_link import Link
+from matplotlib.backends.backend_svg import RendererSVG
 
+import ketamine_course.interactive as interactive
 from ketamine_course.interactive import (
     MAX_FRAMES,
     Control,
@@ -70,6 +73,35 @@ def test_rendering_is_deterministic():
     first = render_frames(line_plot, control, "A line.")[(0,)].svg
     second = render_frames(line_plot, control, "A line.")[(0,)].svg
     assert first == second
+
+
+def text_heavy_plot(scale, title):
+    # Log ticks (math text), constrained layout, a legend and a long title: the text whose
+    # sizes decide the layout.
+    fig, ax = plt.subplots(figsize=(4, 3), layout="constrained")
+    ax.plot([0.1, 1, 10], [1, scale, scale**2], label=f"scale {scale}")
+    ax.set(xscale="log", yscale="log", title=title, xlabel="Ketamine (µM)")
+    ax.legend()
+    return fig
+
+
+def svg_of(plot, *values):
+    fig = plot(*values)
+    try:
+        return figure_to_svg(fig)
+    finally:
+        plt.close(fig)
+
+
+def test_frames_measured_once_per_text_are_identical_to_frames_measured_afresh(monkeypatch):
+    measure = RendererSVG.get_text_width_height_descent
+    values = [(2, "Opening frame"), (30, "A much longer title than the first"), (2, "Again")]
+    shared = [svg_of(text_heavy_plot, *v) for v in values]
+    assert RendererSVG.get_text_width_height_descent is measure, "the renderer is restored"
+    monkeypatch.setattr(interactive, "_text_metrics_shared_across_frames", contextlib.nullcontext)
+    afresh = [svg_of(text_heavy_plot, *v) for v in values]
+    assert shared == afresh
+    assert shared[0] != shared[1]
 
 
 def test_frame_html_embeds_the_svg_and_escaped_alt_text():
