@@ -68,8 +68,10 @@ set-repository: $(BOOK_STAMP)
 quiz-bank: $(DEV_STAMP)
 	$(BIN)/python scripts/quiz_bank.py --out _build/quiz-bank
 
+# One test process per core. Tests that share a costly fixture book are marked with one
+# xdist_group, so that one process builds it.
 test: $(DEV_STAMP) $(VENDOR_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 # JupyterLab refuses to run as root unless told to (containers often run as root).
 LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)

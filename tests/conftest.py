@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import functools
+import json
 import os
 import re
 import shutil
@@ -137,14 +139,7 @@ def build_fixture_book(
     )
 
 
-@pytest.fixture(scope="session")
-def book_build(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
-    """Build the whole book from scratch with warnings as errors (once per session).
-
-    The build goes to a fresh folder, so every page is read, executed and
-    written, and no warning can hide behind an earlier incremental build.
-    """
-    output = tmp_path_factory.mktemp("book")
+def build_whole_book(output: Path) -> subprocess.CompletedProcess:
     command = jupyter_book_command(
         "build",
         str(ROOT),
@@ -154,8 +149,32 @@ def book_build(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
         "--nitpick",
         "--keep-going",
     )
-    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=900)
-    return result, output
+    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=900)
+
+
+@pytest.fixture(scope="session")
+def book_build(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
+    """Build the whole book from scratch with warnings as errors (once per test run).
+
+    The build goes to a fresh folder, so every page is read, executed and
+    written, and no warning can hide behind an earlier incremental build. When the
+    tests run in several processes (``pytest -n``), the first process to need the
+    book builds it and the others wait for it and share it.
+    """
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        output = tmp_path_factory.mktemp("book")
+        return build_whole_book(output), output
+    shared = tmp_path_factory.getbasetemp().parent  # the same folder for every process
+    output, record = shared / "book", shared / "book-build.json"
+    with open(shared / "book-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not record.exists():
+            output.mkdir()
+            result = build_whole_book(output)
+            record.write_text(
+                json.dumps([result.args, result.returncode, result.stdout, result.stderr])
+            )
+    return subprocess.CompletedProcess(*json.loads(record.read_text())), output
 
 
 @pytest.fixture(scope="session")

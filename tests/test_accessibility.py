@@ -166,6 +166,7 @@ def test_self_checks_answer_from_the_keyboard(browser, book_server):
 # --- What screen readers announce ---------------------------------------------------------
 
 
+@pytest.mark.xdist_group("three-control-figure")
 def test_toggle_buttons_say_which_one_is_pressed(browser, three_control_figure):
     context, page, _ = open_page(browser, three_control_figure)
     try:
@@ -184,6 +185,7 @@ def test_toggle_buttons_say_which_one_is_pressed(browser, three_control_figure):
         context.close()
 
 
+@pytest.mark.xdist_group("three-control-figure")
 def test_sliders_announce_the_value_shown_not_the_step(browser, three_control_figure):
     context, page, _ = open_page(browser, three_control_figure)
     try:
@@ -233,6 +235,7 @@ def test_the_contrast_helper_matches_known_ratios():
     assert contrast((118, 118, 118), (255, 255, 255)) == pytest.approx(4.54, abs=0.01)
 
 
+@pytest.mark.xdist_group("three-control-figure")
 def test_keyboard_focus_on_a_toggle_button_shows_a_clear_ring(browser, three_control_figure):
     context, page, _ = open_page(browser, three_control_figure)
     try:

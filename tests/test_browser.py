@@ -231,6 +231,7 @@ def expect_frames(page, figure, choose, cases):
         assert visible_frame(figure)[0] == expected
 
 
+@pytest.mark.xdist_group("three-control-figure")
 def test_nested_controls_of_every_kind_select_the_matching_frame(browser, three_control_figure):
     context, page, record = open_page(browser, three_control_figure)
     try:
@@ -375,6 +376,7 @@ def press_for(control, option_index: int) -> None:
 
 
 @pytest.mark.browser
+@pytest.mark.xdist_group("three-control-figure")
 def test_every_kind_of_control_works_from_the_keyboard(browser, three_control_figure):
     context, page, record = open_page(browser, three_control_figure)
     try:

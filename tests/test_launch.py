@@ -23,6 +23,9 @@ import yaml
 
 from conftest import DEVICES, ROOT, build_fixture_book, download_copy
 
+# The module's fixture book is built once: its tests run in one test process (make test).
+pytestmark = pytest.mark.xdist_group("launch-fixture-book")
+
 # A stand-in address for the fixture book; the test checks how links are formed from it.
 FIXTURE_REPOSITORY = "https://github.com/course-fixture/ketamine-course"
 FIXTURE_HUB = "https://hub.course-fixture.org"
