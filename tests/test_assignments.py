@@ -332,3 +332,13 @@ def test_each_student_gets_feedback_text_and_the_broken_are_named(graded):
     # The console names every broken submission with its reason.
     assert "eve: 0 of 3\n    eve.ipynb: it is not a notebook" in printed
     assert "cy: 2 of 3\n    cell " in printed
+
+
+def test_the_instructor_guide_describes_the_grader_as_it_is():
+    guide = (ROOT / "book" / "instructor-guide.md").read_text(encoding="utf-8")
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for target in ("assignments", "grade"):
+        assert f"\n{target}: " in makefile and f"make {target}" in guide, target
+    timeout = assignments.NBGRADER_SETTINGS["Execute"]["timeout"]
+    assert f"at most {timeout} seconds per cell" in guide
+    assert "### Grading a whole class on a JupyterHub" in guide
