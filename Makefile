@@ -10,6 +10,8 @@
 #   make clean   remove the built book and its execution cache
 #   make set-repository REPOSITORY_URL=...  name a fork in the lessons' Colab install cells
 #   make quiz-bank  the self-check questions as a QTI quiz and a CSV/Markdown bank (for instructors)
+#   make assignments  graded copies of the lessons for nbgrader, in _build/assignments (for instructors)
+#   make grade LESSON=8 SUBMISSIONS=folder  grade students' notebooks: a gradebook CSV and feedback
 
 PYTHON ?= python3
 VENV   := .venv
@@ -19,7 +21,8 @@ DEV_STAMP  := $(VENV)/.dev-installed
 NPM_STAMP  := node_modules/.course-installed
 VENDOR_STAMP := node_modules/.course-vendored
 
-.PHONY: book test lab bench linkcheck audit student-notebooks pdf clean prerequisites set-repository quiz-bank
+.PHONY: book test lab bench linkcheck audit student-notebooks pdf clean prerequisites set-repository quiz-bank \
+	assignments grade
 .DEFAULT_GOAL := book
 
 prerequisites:
@@ -67,6 +70,18 @@ set-repository: $(BOOK_STAMP)
 # The lessons' self-checks as a QTI quiz (Canvas, Moodle, Blackboard) and a CSV/Markdown bank.
 quiz-bank: $(DEV_STAMP)
 	$(BIN)/python scripts/quiz_bank.py --out _build/quiz-bank
+
+# Each lesson as an nbgrader assignment: release/ is for students, the rest stays with you.
+assignments: $(DEV_STAMP)
+	$(BIN)/python scripts/assignments.py build --out _build/assignments
+
+# Runs the students' code: run it as an ordinary user, never as root on a shared server.
+LESSON ?=
+SUBMISSIONS ?=
+grade: $(DEV_STAMP)
+	@test -n "$(LESSON)" && test -n "$(SUBMISSIONS)" || \
+		{ echo "usage: make grade LESSON=8 SUBMISSIONS=folder-of-notebooks"; exit 2; }
+	$(BIN)/python scripts/assignments.py grade "$(LESSON)" "$(SUBMISSIONS)" --out _build/grades
 
 # One test process per core. Tests that share a costly fixture book are marked with one
 # xdist_group, so that one process builds it.

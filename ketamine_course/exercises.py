@@ -25,7 +25,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-__all__ = ["EXERCISES", "Answer", "Feedback", "Mistake", "check"]
+__all__ = ["EXERCISES", "Answer", "Feedback", "Mistake", "check", "grade"]
 
 CORRECT, INCORRECT, UNANSWERED = "correct", "incorrect", "unanswered"
 
@@ -113,6 +113,10 @@ class Mistake:
 #: The checker of each exercise, by the exercise's label in its lesson.
 EXERCISES: dict[str, Callable[..., Feedback]] = {}
 
+# The answers last passed to check() in this Python session, by exercise: what a graded
+# assignment's hidden test checks again, so that the tests hold no copy of the answers.
+_last_answers: dict[str, dict[str, object]] = {}
+
 
 def _checker(label: str) -> Callable[[Callable[..., Feedback]], Callable[..., Feedback]]:
     def register(function: Callable[..., Feedback]) -> Callable[..., Feedback]:
@@ -148,6 +152,7 @@ def check(exercise: str, **answers: object) -> Feedback:
             f"exercise {exercise!r} takes the answers {', '.join(names)}; "
             f"got {', '.join(answers) or 'none'}"
         )
+    _last_answers[exercise] = dict(answers)
     if any(value is ... for value in answers.values()):
         return Feedback(
             exercise,
@@ -163,6 +168,32 @@ def check(exercise: str, **answers: object) -> Feedback:
                 "its result returns None).",
             )
     return checker(**answers)
+
+
+def grade(exercise: str) -> Feedback:
+    """Check again the answers last passed to ``check(exercise, ...)`` in this session.
+
+    The hidden test of a graded assignment (``make assignments``) calls this after the
+    student's answer cell, so the grade comes from the same checker, and the same reference
+    values, as the feedback the student saw.
+
+    Raises
+    ------
+    AssertionError
+        With the checker's feedback, unless the answers are correct; or saying that no
+        answer was given, when ``check(exercise, ...)`` never ran.
+    """
+    if exercise not in EXERCISES:
+        raise ValueError(f"exercise must be one of {sorted(EXERCISES)}, got {exercise!r}")
+    if exercise not in _last_answers:
+        raise AssertionError(
+            f'No answer: check("{exercise}", ...) did not run (its cell was deleted, not run, '
+            "or raised before it)."
+        )
+    feedback = check(exercise, **_last_answers[exercise])
+    if not feedback.correct:
+        raise AssertionError(str(feedback))
+    return feedback
 
 
 def _number(name: str, value: object) -> float | str:

@@ -195,8 +195,9 @@ def student_copy(
     labels: dict[str, str] | None = None,
     titles: dict[str, str] | None = None,
     numbers: dict[str, int] | None = None,
+    note: str = STUDENT_NOTE,
 ) -> nbformat.NotebookNode:
-    """The notebook without solutions, in plain Markdown, with the student note first.
+    """The notebook without solutions, in plain Markdown, with ``note`` first.
 
     Returns a new object; the input is unchanged.
     """
@@ -210,7 +211,7 @@ def student_copy(
     for cell in copy.cells:
         if cell.cell_type == "markdown":
             cell.source = plain_markdown(cell.source, labels, titles, numbers)
-    copy.cells.insert(0, nbformat.v4.new_markdown_cell(STUDENT_NOTE))
+    copy.cells.insert(0, nbformat.v4.new_markdown_cell(note))
     return copy
 
 
