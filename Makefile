@@ -2,7 +2,7 @@
 #   make book    build the HTML book into _build/html
 #   make test    run the whole test suite (builds the book, drives Chromium)
 #   make lab     open the notebooks in JupyterLab (for instructors)
-#   make bench   measure build time, notebook run time and page weight
+#   make bench   measure build, rebuild, frame and test times and page weight against budgets
 #   make linkcheck  check the book's external links (needs the internet; not run in CI)
 #   make audit   build the book, then score every page with Lighthouse against the budgets
 #   make student-notebooks  copies of the notebooks without solutions, for handing out
