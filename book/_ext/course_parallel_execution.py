@@ -2,11 +2,12 @@
 
 MyST-NB executes each notebook when Sphinx reads its page, one after another, and keeps the
 result in its execution cache (jupyter-cache). On a machine with more than one core this
-extension first runs every notebook whose current source has no cached result, one kernel per
-core, and stores each result in that same cache, exactly as MyST-NB would. MyST-NB then finds
-every result in the cache. A notebook that fails is not stored: MyST-NB runs it again and
-reports its error as usual. With one core, or with nothing to run, the extension does nothing,
-so a single-core build is no slower than before.
+extension starts, before Sphinx reads any page, every notebook whose current source has no
+cached result, one kernel per core. While they run, Sphinx reads the other pages; just before
+it reads a notebook's page, the extension waits for that notebook and stores its result in the
+cache, exactly as MyST-NB would, so MyST-NB finds it there. A notebook that fails is not
+stored: MyST-NB runs it again and reports its error as usual. With one core, or with nothing
+to run, the extension does nothing, so a single-core build is no slower than before.
 """
 
 from __future__ import annotations
@@ -74,41 +75,71 @@ def notebooks_to_run(env: BuildEnvironment, docnames: list[str]) -> list[Path]:
     return paths
 
 
-def run_in_parallel(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    config = env.mystnb_config  # as MyST-NB resolved it, cache folder included
-    if config.execution_mode != "cache":
-        return
-    paths = notebooks_to_run(env, docnames)
-    workers = min(available_cores(), len(paths))
-    if workers < 2:
-        return
-    logger.info(f"Executing {len(paths)} notebooks on {workers} cores")
-    cache = get_cache(config.execution_cache_path)
-    options = (config.execution_timeout, config.execution_allow_errors, config.execution_in_temp)
-    # A fresh interpreter per worker: forking Sphinx's process is not safe once it holds threads.
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        runs = {pool.submit(execute, str(p), *options): p for p in paths}
-        for run in concurrent.futures.as_completed(runs):
-            path = runs[run]
-            source, seconds, error = run.result()
-            if error is not None:
-                # MyST-NB runs it again and reports the error with its traceback.
-                logger.info(f"{path.name} failed ({error}); MyST-NB will run it again")
-                continue
-            record = cache.add_nb_to_project(str(path))
-            cache.cache_notebook_bundle(
-                CacheBundleIn(
-                    nbformat.reads(source, as_version=4),
-                    record.uri,
-                    data={"execution_seconds": seconds},
-                ),
-                check_validity=False,
-                overwrite=True,
-            )
-            logger.info(f"Executed {path.name} in {seconds:.1f} s")
+class Runs:
+    """The notebooks running in worker processes, by page, and where their results go."""
+
+    def __init__(self) -> None:
+        self.pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self.pending: dict[str, tuple[Path, concurrent.futures.Future]] = {}
+        self.cache_path = ""
+
+    def start(self, app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+        config = env.mystnb_config  # as MyST-NB resolved it, cache folder included
+        if config.execution_mode != "cache":
+            return
+        paths = notebooks_to_run(env, docnames)
+        workers = min(available_cores(), len(paths))
+        if workers < 2:
+            return
+        logger.info(f"Executing {len(paths)} notebooks on {workers} cores")
+        self.cache_path = config.execution_cache_path
+        options = (
+            config.execution_timeout,
+            config.execution_allow_errors,
+            config.execution_in_temp,
+        )
+        # A fresh interpreter per worker: forking Sphinx's process is not safe with threads.
+        context = multiprocessing.get_context("spawn")
+        self.pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=context)
+        docname_of = {Path(env.doc2path(d)): d for d in docnames}
+        self.pending = {
+            docname_of[p]: (p, self.pool.submit(execute, str(p), *options)) for p in paths
+        }
+
+    def collect(self, app: Sphinx, docname: str, source: list[str]) -> None:
+        """Before Sphinx reads a notebook's page: wait for its run and cache the result."""
+        if docname not in self.pending:
+            return
+        path, run = self.pending.pop(docname)
+        notebook, seconds, error = run.result()
+        if not self.pending:
+            self.stop()
+        if error is not None:
+            # MyST-NB runs it again and reports the error with its traceback.
+            logger.info(f"{path.name} failed ({error}); MyST-NB will run it again")
+            return
+        cache = get_cache(self.cache_path)
+        record = cache.add_nb_to_project(str(path))
+        cache.cache_notebook_bundle(
+            CacheBundleIn(
+                nbformat.reads(notebook, as_version=4),
+                record.uri,
+                data={"execution_seconds": seconds},
+            ),
+            check_validity=False,
+            overwrite=True,
+        )
+        logger.info(f"Executed {path.name} in {seconds:.1f} s")
+
+    def stop(self, *args: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool, self.pending = None, {}
 
 
 def setup(app: Sphinx) -> dict[str, object]:
-    app.connect("env-before-read-docs", run_in_parallel)
+    runs = Runs()
+    app.connect("env-before-read-docs", runs.start)
+    app.connect("source-read", runs.collect)
+    app.connect("build-finished", runs.stop)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
