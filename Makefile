@@ -21,7 +21,8 @@ DEV_STAMP  := $(VENV)/.dev-installed
 NPM_STAMP  := node_modules/.course-installed
 VENDOR_STAMP := node_modules/.course-vendored
 
-.PHONY: book test lab bench linkcheck audit student-notebooks pdf clean prerequisites set-repository quiz-bank \
+.PHONY: book test lab bench linkcheck audit student-notebooks pdf clean prerequisites npm-prerequisite \
+	set-repository quiz-bank \
 	assignments grade
 .DEFAULT_GOAL := book
 
@@ -30,6 +31,9 @@ prerequisites:
 		{ echo "error: Python 3.11 or newer is needed: install it (e.g. apt-get install python3) or run 'make PYTHON=/path/to/python3.11'"; exit 1; }
 	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || \
 		{ echo "error: Python's venv module is missing: install it (e.g. apt-get install python3-venv)"; exit 1; }
+
+# Only the book and its tests need npm; the instructor tools (e.g. make grade on a hub) do not.
+npm-prerequisite:
 	@command -v npm >/dev/null 2>&1 || \
 		{ echo "error: npm is needed to install the book's JavaScript: install Node.js 18 or newer with npm (e.g. apt-get install nodejs npm)"; exit 1; }
 
@@ -42,7 +46,7 @@ $(DEV_STAMP): $(BOOK_STAMP) requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
-$(NPM_STAMP): package.json package-lock.json | prerequisites
+$(NPM_STAMP): package.json package-lock.json | prerequisites npm-prerequisite
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
@@ -57,7 +61,7 @@ REPOSITORY_URL ?=
 REPOSITORY_BRANCH ?= main
 JUPYTERHUB_URL ?=
 
-book: $(BOOK_STAMP) $(VENDOR_STAMP)
+book: npm-prerequisite $(BOOK_STAMP) $(VENDOR_STAMP)
 	COURSE_REPOSITORY_URL="$(REPOSITORY_URL)" COURSE_REPOSITORY_BRANCH="$(REPOSITORY_BRANCH)" \
 	COURSE_JUPYTERHUB_URL="$(JUPYTERHUB_URL)" \
 	$(BIN)/python scripts/build_book.py build . --warningiserror --nitpick --keep-going
@@ -85,7 +89,7 @@ grade: $(DEV_STAMP)
 
 # One test process per core. Tests that share a costly fixture book are marked with one
 # xdist_group, so that one process builds it.
-test: $(DEV_STAMP) $(VENDOR_STAMP)
+test: npm-prerequisite $(DEV_STAMP) $(VENDOR_STAMP)
 	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 # JupyterLab refuses to run as root unless told to (containers often run as root).

@@ -32,6 +32,7 @@ import os
 import re
 import shutil
 import sys
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,12 +40,13 @@ import nbformat
 from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
+from sqlalchemy.exc import SAWarning
 from traitlets.config import Config
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from student_notebooks import (  # noqa: E402
-    SOLUTION_TAG,
     exercise_numbers,
+    is_solution,
     lesson_titles,
     student_copy,
 )
@@ -80,10 +82,6 @@ _CHECK_CALL = re.compile(r"(?<![\w.])check\(\s*\"([\w-]+)\"")
 def check_labels(cell) -> list[str]:
     """The exercises whose ``check("label", ...)`` this code cell calls."""
     return _CHECK_CALL.findall(cell.source) if cell.cell_type == "code" else []
-
-
-def is_solution(cell) -> bool:
-    return SOLUTION_TAG in cell.get("metadata", {}).get("tags", [])
 
 
 def graded_label(cell) -> str | None:
@@ -171,9 +169,16 @@ def nbgrader_config_file() -> str:
 
 
 def _nbgrader_failure(result: dict) -> str:
-    """nbgrader's reason for a failed command: the last line of its error, or of its log."""
-    text = (result.get("error") or result.get("log") or "no reason given").strip()
-    return text.splitlines()[-1]
+    """nbgrader's reason for a failed command: the last error its output names.
+
+    nbgrader's own summary ("Please see the above traceback") points at a log the reader of
+    a gradebook does not have, so the error line of that traceback is given instead.
+    """
+    text = "\n".join((result.get("error") or "", result.get("log") or ""))
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    lines = [line for line in lines if "see the above traceback" not in line.lower()]
+    errors = [line for line in lines if re.search(r"\w+(Error|Exception)\b", line)]
+    return (errors or lines or ["no reason given"])[-1]
 
 
 def build_course(course: Path, lessons: list[Path]) -> NbGraderAPI:
@@ -228,14 +233,26 @@ class Submission:
 def find_submissions(folder: Path, lesson: Path) -> dict[str, Path | None]:
     """Each student's submitted notebook, by student name (None: the folder lacks it)."""
     found: dict[str, Path | None] = {}
+    where: dict[str, Path] = {}
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith("."):
             continue
         if entry.is_file() and entry.suffix == ".ipynb":
-            found[entry.stem] = entry
+            student, notebook = entry.stem, entry
         elif entry.is_dir():
+            student = entry.name
             candidates = [entry / lesson.name, entry / lesson.stem / lesson.name]
-            found[entry.name] = next((path for path in candidates if path.is_file()), None)
+            notebook = next((path for path in candidates if path.is_file()), None)
+        else:
+            continue
+        if student in where:
+            raise ValueError(
+                f"{where[student].name} and {entry.name} in {folder} are both {student}'s "
+                "submission; keep one"
+            )
+        where[student], found[student] = entry, notebook
+    if not found:
+        raise ValueError(f"{folder} holds no submission (no .ipynb file, no student folder)")
     return found
 
 
@@ -258,24 +275,47 @@ def read_submission(path: Path) -> nbformat.NotebookNode:
 def restore_graded_cells(
     notebook: nbformat.NotebookNode, release: nbformat.NotebookNode
 ) -> list[str]:
-    """Put back deleted graded cells after their exercise's answer cell; say what was lost.
+    """Make the graded cells those of the release, one each; say what was wrong.
 
-    nbgrader would put a lost graded cell after the graded cell before it, which can be
-    before the student's answer, so it is done here, where the answer cell is known.
+    A graded cell of another lesson's exercise, or a second copy of one, would stop nbgrader
+    from grading the notebook at all, so it is removed. A deleted graded cell is put back
+    after its exercise's answer cell: nbgrader would put it after the graded cell before it,
+    which can be before the student's answer.
     """
-    problems = []
-    present = {graded_label(cell) for cell in notebook.cells} - {None}
+    exercises = [label for cell in release.cells if (label := graded_label(cell))]
+    problems, kept, seen = [], [], set()
+    for cell in notebook.cells:
+        label = graded_label(cell)
+        if label is not None and label not in exercises:
+            problems.append(f'a graded cell of "{label}", another lesson\'s exercise, was removed')
+            continue
+        if label is not None and label in seen:
+            problems.append(f'the graded cell of "{label}" was there twice; the copy was removed')
+            continue
+        seen.add(label)
+        kept.append(cell)
+    notebook.cells = kept
+    answers = {label for cell in notebook.cells for label in check_labels(cell)}
+    other_lesson = bool(answers) and not answers & set(exercises)
+    if other_lesson:
+        # One reason, rather than every one of this lesson's cells reported missing.
+        problems = [
+            "this looks like another lesson's notebook: it answers "
+            + ", ".join(f'"{label}"' for label in sorted(answers))
+            + ", none of this lesson's exercises"
+        ]
     for release_cell in release.cells:
         label = graded_label(release_cell)
         if label is None:
             continue
         answered = [i for i, cell in enumerate(notebook.cells) if label in check_labels(cell)]
-        if not answered:
+        if not answered and not other_lesson:
             problems.append(f'the answer cell of "{label}" (its check cell) was deleted')
-        if label not in present:
+        if label not in seen:
             position = answered[-1] + 1 if answered else len(notebook.cells)
             notebook.cells.insert(position, copy.deepcopy(release_cell))
-            problems.append(f'the graded cell of "{label}" was deleted; it was put back')
+            if not other_lesson:
+                problems.append(f'the graded cell of "{label}" was deleted; it was put back')
     return problems
 
 
@@ -419,6 +459,9 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("submissions", type=Path, help="the folder of submitted notebooks")
     grade.add_argument("--out", type=Path, default=ROOT / "_build" / "grades")
     args = parser.parse_args(argv)
+    # nbgrader's gradebook code trips SQLAlchemy's session warnings on every submission; they
+    # say nothing about the submission, so they are kept out of the report.
+    warnings.filterwarnings("ignore", category=SAWarning, module="nbgrader")
     # nbgrader runs alembic, which sets up its gradebook, from PATH: find the one installed
     # beside this Python even when the environment is not activated (as in the Makefile).
     os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
@@ -431,7 +474,7 @@ def main(argv: list[str] | None = None) -> int:
         for lesson in lessons:
             release = nbformat.read(args.out / "release" / lesson.stem / lesson.name, 4)
             graded = [label for cell in release.cells if (label := graded_label(cell))]
-            print(f"{lesson.stem}: {len(graded)} graded exercises")
+            print(f"{lesson.stem}: {len(graded)} graded exercise{'' if len(graded) == 1 else 's'}")
         print(f"Assignments for students: {args.out / 'release'}")
         print(f"nbgrader course directory (keep it from students): {args.out}")
         return 0
@@ -439,6 +482,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.submissions.is_dir():
         parser.error(f"no folder {args.submissions}")
     lesson = find_lesson(args.lesson)
+    try:
+        find_submissions(args.submissions, lesson)
+    except ValueError as error:
+        parser.error(str(error))
     out = args.out / lesson.stem
     out.mkdir(parents=True, exist_ok=True)
     results = grade_submissions(lesson, args.submissions, out)

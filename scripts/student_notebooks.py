@@ -29,6 +29,12 @@ from ketamine_course.references import short_citations
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTION_TAG = "solution"
 
+
+def is_solution(cell) -> bool:
+    """Whether a cell is part of an exercise's solution (tagged ``solution``)."""
+    return SOLUTION_TAG in cell.get("metadata", {}).get("tags", [])
+
+
 STUDENT_NOTE = (
     "> **Student copy.** The solutions to this lesson's exercises have been removed from this "
     "notebook. They are under each exercise in the published book, or ask your instructor. "
@@ -205,9 +211,7 @@ def student_copy(
     titles = lesson_titles(ROOT / "notebooks") if titles is None else titles
     numbers = exercise_numbers(ROOT / "notebooks") if numbers is None else numbers
     copy = nbformat.from_dict(notebook)
-    copy.cells = [
-        cell for cell in copy.cells if SOLUTION_TAG not in cell.get("metadata", {}).get("tags", [])
-    ]
+    copy.cells = [cell for cell in copy.cells if not is_solution(cell)]
     for cell in copy.cells:
         if cell.cell_type == "markdown":
             cell.source = plain_markdown(cell.source, labels, titles, numbers)
@@ -226,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         notebook = nbformat.read(path, as_version=4)
         copy = student_copy(notebook, labels, titles, numbers)
         nbformat.write(copy, args.out / path.name)
-        removed = sum(SOLUTION_TAG in c.get("metadata", {}).get("tags", []) for c in notebook.cells)
+        removed = sum(is_solution(cell) for cell in notebook.cells)
         print(f"{path.name}: {removed} solution cells removed")
     print(f"Student notebooks: {args.out}")
     return 0

@@ -25,6 +25,8 @@ from student_notebooks import student_copy  # noqa: E402
 SCRIPT = ROOT / "scripts" / "assignments.py"
 # Lesson 8 runs in about three seconds and asks for a list, a dict and two numbers.
 GRADED_LESSON = ROOT / "notebooks" / "08_safety_practice.ipynb"
+# The lesson a student hands in by mistake, in the tests of the grader.
+OTHER_LESSON = ROOT / "notebooks" / "01_history.ipynb"
 
 
 @pytest.fixture(scope="module")
@@ -228,7 +230,7 @@ def without(notebook, *, graded=(), answered=()) -> nbformat.NotebookNode:
 
 @pytest.fixture(scope="module")
 def graded(course, tmp_path_factory):
-    """Five submissions of Lesson 8 graded by ``scripts/assignments.py grade``."""
+    """Submissions of Lesson 8, right, wrong and broken, graded by ``scripts/assignments.py``."""
     lesson = GRADED_LESSON
     release = release_of(course, lesson)
     first, second, third = graded_labels(release)
@@ -263,6 +265,17 @@ def graded(course, tmp_path_factory):
     (folder / "flo" / lesson.stem).mkdir(parents=True)
     nbformat.write(everything, folder / "flo" / lesson.stem / lesson.name)
 
+    # Another lesson's assignment, handed in by mistake.
+    nbformat.write(release_of(course, OTHER_LESSON), folder / "gus.ipynb")
+
+    # All right, with one graded cell pasted twice and a graded cell of another lesson.
+    pasted = copy.deepcopy(everything)
+    twice = next(c for c in pasted.cells if graded_label(c) == second)
+    foreign = next(c for c in release_of(course, OTHER_LESSON).cells if graded_label(c))
+    pasted.cells += [copy.deepcopy(twice), copy.deepcopy(foreign)]
+    pasted.cells[-2]["id"] = "pasted-copy"  # JupyterLab gives a pasted cell an id of its own
+    nbformat.write(pasted, folder / "hal.ipynb")
+
     out = tmp_path_factory.mktemp("grades")
     result = subprocess.run(
         [sys.executable, str(SCRIPT), "grade", "8", str(folder), "--out", str(out)],
@@ -271,12 +284,13 @@ def graded(course, tmp_path_factory):
         timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    return out / lesson.stem, result.stdout, (first, second, third)
+    foreign_label = graded_label(foreign)
+    return out / lesson.stem, result.stdout, (first, second, third, foreign_label)
 
 
 @pytest.mark.slow
 def test_the_gradebook_gives_each_submission_the_score_it_deserves(graded):
-    folder, _, (first, second, third) = graded
+    folder, _, (first, second, third, foreign) = graded
     with (folder / "gradebook.csv").open(newline="", encoding="utf-8") as file:
         rows = {row["student"]: row for row in csv.DictReader(file)}
     assert list(next(iter(rows.values()))) == [
@@ -299,6 +313,8 @@ def test_the_gradebook_gives_each_submission_the_score_it_deserves(graded):
         "dee": ["1", "1", "0", "2", "3"],
         "eve": ["0", "0", "0", "0", "3"],
         "flo": ["1", "1", "1", "3", "3"],
+        "gus": ["0", "0", "0", "0", "3"],
+        "hal": ["1", "1", "1", "3", "3"],
     }
     assert rows["ada"]["problems"] == rows["ben"]["problems"] == rows["flo"]["problems"] == ""
     assert "raised NameError: name 'load_acute_efects' is not defined" in rows["cy"]["problems"]
@@ -310,13 +326,18 @@ def test_the_gradebook_gives_each_submission_the_score_it_deserves(graded):
     assert rows["eve"]["problems"] == (
         "eve.ipynb: it is not a notebook (its content is not notebook JSON)"
     )
+    assert rows["gus"]["problems"].startswith("this looks like another lesson's notebook")
+    assert rows["hal"]["problems"] == (
+        f'the graded cell of "{second}" was there twice; the copy was removed; '
+        f'a graded cell of "{foreign}", another lesson\'s exercise, was removed'
+    )
 
 
 @pytest.mark.slow
 def test_each_student_gets_feedback_text_and_the_broken_are_named(graded):
-    folder, printed, (first, second, third) = graded
+    folder, printed, (first, second, third, _) = graded
     assert sorted(p.name for p in (folder / "feedback").iterdir()) == [
-        f"{name}.txt" for name in ("ada", "ben", "cy", "dee", "eve", "flo")
+        f"{name}.txt" for name in ("ada", "ben", "cy", "dee", "eve", "flo", "gus", "hal")
     ]
     ada = (folder / "feedback" / "ada.txt").read_text(encoding="utf-8")
     assert ada.startswith("08_safety_practice: feedback for ada\nScore: 3 of 3\n")
@@ -342,3 +363,23 @@ def test_the_instructor_guide_describes_the_grader_as_it_is():
     timeout = assignments.NBGRADER_SETTINGS["Execute"]["timeout"]
     assert f"at most {timeout} seconds per cell" in guide
     assert "### Grading a whole class on a JupyterHub" in guide
+
+
+def test_two_submissions_of_one_student_or_none_at_all_stop_with_the_reason(tmp_path):
+    def grade(folder):
+        return subprocess.run(
+            [sys.executable, str(SCRIPT), "grade", "8", str(folder), "--out", str(tmp_path)],
+            capture_output=True,
+            text=True,
+        )
+
+    twice = tmp_path / "twice"
+    (twice / "alice").mkdir(parents=True)
+    (twice / "alice.ipynb").write_text("{}", encoding="utf-8")
+    result = grade(twice)
+    assert result.returncode == 2
+    assert "alice and alice.ipynb in" in result.stderr and "keep one" in result.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = grade(empty)
+    assert result.returncode == 2 and "holds no submission" in result.stderr
