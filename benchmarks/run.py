@@ -142,7 +142,7 @@ def _median_seconds(function, repeats: int = 7) -> float:
     return statistics.median(samples)
 
 
-def mechanism_frame_seconds() -> dict[str, dict[str, float]]:
+def mechanism_frame_seconds(repeats: int = 7) -> dict[str, dict[str, float]]:
     """Median model time and render time of one frame of each model-driven figure."""
     import numpy as np
 
@@ -160,6 +160,7 @@ def mechanism_frame_seconds() -> dict[str, dict[str, float]]:
     from ketamine_course.interactive import Control, render_frames
 
     rules = {mg: figs.timing_rule(mg) for mg in (1.0, 0.0)}
+    in_the_brain = next(iter(receptors.BLOCK_CONDITIONS))  # 1 mM Mg²⁺ at rest
     # (name, model computation of one frame, plot, control of that one frame, alt)
     cases = [
         (
@@ -186,11 +187,13 @@ def mechanism_frame_seconds() -> dict[str, dict[str, float]]:
         (
             "concentration-block",
             lambda: [
-                receptors.fraction_blocked(figs.CONC_UM, k) for k in receptors.KETAMINE_POTENCY
+                receptors.fraction_blocked(figs.CONC_UM, k, mg_mM=mg, v_mV=v)
+                for k in receptors.KETAMINE_POTENCY
+                for mg, v in [receptors.block_condition(in_the_brain)]
             ],
-            figs.plot_concentration_block,
+            lambda plasma: figs.plot_concentration_block(plasma, in_the_brain),
             Control("plasma", ["free"]),
-            figs.describe_concentration_block,
+            lambda plasma: figs.describe_concentration_block(plasma, in_the_brain),
         ),
         (
             "trapping block",
@@ -288,9 +291,12 @@ def mechanism_frame_seconds() -> dict[str, dict[str, float]]:
     results = {}
     for name, model, plot, control, alt in cases:
         results[name] = {
-            "simulation_s": round(_median_seconds(model), 4),
+            "simulation_s": round(_median_seconds(model, repeats), 4),
             "render_s": round(
-                _median_seconds(functools.partial(render_frames, plot, [control], alt), 3), 3
+                _median_seconds(
+                    functools.partial(render_frames, plot, [control], alt), min(repeats, 3)
+                ),
+                3,
             ),
         }
     return results

@@ -342,9 +342,12 @@ def read_autograded(notebook: nbformat.NotebookNode, result: Submission) -> None
                 result.feedback[label] = f"{errors[0].ename}: {errors[0].evalue}"
         elif errors:
             error = errors[0]
-            result.problems.append(
-                f'cell {number} ("{_first_line(cell.source)}") raised {error.ename}: {error.evalue}'
-            )
+            if error.ename == "KeyboardInterrupt":  # how nbgrader stops a cell at its limit
+                limit = NBGRADER_SETTINGS["Execute"]["timeout"]
+                reason = f"was stopped after {limit} seconds, the limit per cell"
+            else:
+                reason = f"raised {error.ename}: {error.evalue}"
+            result.problems.append(f'cell {number} ("{_first_line(cell.source)}") {reason}')
 
 
 def grade_submissions(lesson: Path, submissions: Path, out: Path) -> list[Submission]:
@@ -409,7 +412,8 @@ def _points(value: float) -> str:
 
 
 def write_gradebook(results: list[Submission], exercises: list[str], path: Path) -> None:
-    with path.open("w", newline="", encoding="utf-8") as file:
+    # With a byte-order mark, spreadsheet programs read the names as UTF-8 (José, not JosÃ©).
+    with path.open("w", newline="", encoding="utf-8-sig") as file:
         writer = csv.writer(file)
         writer.writerow(["student", *exercises, "total", "max", "problems"])
         for result in results:

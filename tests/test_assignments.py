@@ -291,7 +291,7 @@ def graded(course, tmp_path_factory):
 @pytest.mark.slow
 def test_the_gradebook_gives_each_submission_the_score_it_deserves(graded):
     folder, _, (first, second, third, foreign) = graded
-    with (folder / "gradebook.csv").open(newline="", encoding="utf-8") as file:
+    with (folder / "gradebook.csv").open(newline="", encoding="utf-8-sig") as file:
         rows = {row["student"]: row for row in csv.DictReader(file)}
     assert list(next(iter(rows.values()))) == [
         "student",
