@@ -3,6 +3,7 @@ an exercise's answer cell gives feedback."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -13,6 +14,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from test_browser import CONTROL_SELECTOR, operate, option_count, visible_frame
@@ -28,9 +30,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def jupyterlab(tmp_path):
-    """JupyterLab on a free local port, serving a copy of the notebooks."""
+class Lab(NamedTuple):
+    base: str
+    token: str
+    log: Path
+
+
+@pytest.fixture(scope="module")
+def lab_server(tmp_path_factory):
+    """JupyterLab on a free local port, serving a copy of the notebooks (one per module)."""
+    tmp_path = tmp_path_factory.mktemp("lab")
     shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
     port, token = free_port(), secrets.token_hex(16)
     # Render every cell, not only those in view, so that a test can read the whole notebook.
@@ -72,7 +81,7 @@ def jupyterlab(tmp_path):
                 if server.poll() is not None or time.monotonic() > deadline:
                     pytest.fail("JupyterLab did not start:\n" + (tmp_path / "lab.log").read_text())
                 time.sleep(0.5)
-        yield base, token
+        yield Lab(base, token, tmp_path / "lab.log"), tmp_path
     finally:
         server.terminate()
         try:
@@ -80,6 +89,26 @@ def jupyterlab(tmp_path):
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+@pytest.fixture
+def jupyterlab(lab_server):
+    """The module's JupyterLab, as fresh for each test: no kernel left running, no tab to
+    restore, the notebooks as stored."""
+    lab, folder = lab_server
+    yield lab
+    sessions = f"{lab.base}/api/sessions"
+    headers = {"Authorization": f"token {lab.token}"}
+    with urllib.request.urlopen(urllib.request.Request(sessions, headers=headers)) as reply:
+        running = json.load(reply)
+    for session in running:
+        request = urllib.request.Request(
+            f"{sessions}/{session['id']}", headers=headers, method="DELETE"
+        )
+        urllib.request.urlopen(request).close()
+    # JupyterLab reopens a workspace's tabs on the next page load; the next test starts clean.
+    shutil.rmtree(folder / "workspaces", ignore_errors=True)
+    shutil.copytree(ROOT / "notebooks", folder / "notebooks", dirs_exist_ok=True)
 
 
 # True once the notebook is the current widget and its kernel is idle.
@@ -93,7 +122,7 @@ NOTEBOOK_READY = """() => {
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_lesson_figure_responds_live_in_jupyterlab(browser, jupyterlab, tmp_path, path):
-    base, token = jupyterlab
+    base, token, log = jupyterlab
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     errors = []
@@ -109,7 +138,7 @@ def test_lesson_figure_responds_live_in_jupyterlab(browser, jupyterlab, tmp_path
             page.screenshot(path=str(tmp_path / "lab.png"))
             raise AssertionError(
                 f"no figure after Run All (screenshot {tmp_path / 'lab.png'}); server log:\n"
-                + (tmp_path / "lab.log").read_text()[-3000:]
+                + log.read_text()[-3000:]
             ) from None
         figure.scroll_into_view_if_needed()
         before = visible_frame(figure)[0]
@@ -145,7 +174,7 @@ ANSWER_AND_RUN = """([label, source]) => {
 
 def test_answer_cell_gives_feedback_live_in_jupyterlab(browser, jupyterlab):
     """A student types an answer into an exercise's answer cell, runs it and reads the hint."""
-    base, token = jupyterlab
+    base, token, _ = jupyterlab
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     try:
@@ -184,7 +213,7 @@ def test_the_raw_myst_check_flags_unrendered_syntax():
 
 def test_every_lesson_reads_cleanly_in_jupyterlab(browser, jupyterlab):
     """Instructors project the notebooks: their MyST must render, not show as markup."""
-    base, token = jupyterlab
+    base, token, _ = jupyterlab
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     try:
