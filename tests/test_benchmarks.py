@@ -18,4 +18,3 @@ def test_every_figure_frame_the_benchmark_times_still_renders():
     assert len(times) == 15
     for name, measured in times.items():
         assert measured["simulation_s"] >= 0 and measured["render_s"] > 0, name
-

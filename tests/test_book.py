@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from html.parser import HTMLParser
@@ -14,6 +15,7 @@ import yaml
 from conftest import ROOT, build_fixture_book
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
+from course_loading import in_view_order  # noqa: E402
 from course_parallel_execution import available_cores  # noqa: E402
 
 pytestmark = [pytest.mark.book, pytest.mark.slow]
@@ -224,3 +226,39 @@ def test_the_fixture_book_builds_when_no_cell_raises(tmp_path):
     # The control for the test above: the same book, a cell that runs.
     result = build_fixture_book(tmp_path, "1 / 1")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def widget_models(built_html: Path, name: str) -> dict[str, dict]:
+    """The widget models of a page, in the order its widget-state script lists them."""
+    script = widget_state_file(built_html, name).read_text()
+    text = re.search(r"state\.textContent = (\".*?\");\n", script).group(1)
+    return json.loads(json.loads(text))["state"]
+
+
+def test_widget_state_lists_each_widget_before_the_widgets_it_holds(built_html):
+    # So that a figure's frames sit side by side and the page compresses well, whether the
+    # notebook ran in the build or came from the execution cache (which sorts them by id).
+    for name in toc_files():
+        if not widget_state_file(built_html, name).is_file():
+            continue
+        models = widget_models(built_html, name)
+        position = {model_id: index for index, model_id in enumerate(models)}
+        for model_id, model in models.items():
+            for child in model["state"].get("children", []):
+                child_id = child.removeprefix("IPY_MODEL_")
+                assert position[child_id] > position[model_id], (name, model_id, child_id)
+
+
+def test_view_order_puts_holders_first_and_keeps_every_model():
+    state = {
+        "version_major": 2,
+        "state": {
+            "a": {"state": {"value": "frame 1"}},
+            "b": {"state": {"children": ["IPY_MODEL_c", "IPY_MODEL_a"]}},
+            "c": {"state": {"value": "frame 0"}},
+            "d": {"state": {"source": ["IPY_MODEL_a", "index"], "target": ["IPY_MODEL_c", "x"]}},
+        },
+    }
+    ordered = json.loads(in_view_order(json.dumps(state)))
+    assert list(ordered["state"]) == ["b", "c", "a", "d"]
+    assert ordered["state"] == state["state"] and ordered["version_major"] == 2

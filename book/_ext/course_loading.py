@@ -9,7 +9,10 @@
   ``<page>.widgets.js``, which the page's widget loader (``widgets-lazy.js``) runs before
   the widget manager when a reader nears a figure. The script adds the state to the page
   in the ``<script type="application/vnd.jupyter.widget-state+json">`` element the manager
-  reads, so pages stay readable offline and from disk.
+  reads, so pages stay readable offline and from disk. The models are listed in view order
+  (each widget before the widgets it holds), so a figure's frames sit side by side and
+  compress well, whether the notebook ran during the build or came from the execution
+  cache, which stores them sorted by their random ids.
 - Each widget gets a static copy of its opening state written into the page before it
   (``<div class="kc-static">``): a figure's default frame and its controls' values, a
   self-check's question and options, a table's rows. The copy holds the widget's place and
@@ -36,6 +39,7 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 VIEW = re.compile(r'<script type="application/vnd\.jupyter\.widget-view\+json">(\{.*?\})</script>')
 STATE_SUFFIX = ".widgets.js"
 BUNDLE = "_static/course-bundle-{}.css"
+MODEL_REFERENCE = re.compile(r"IPY_MODEL_([0-9a-f]+)")
 
 
 def deferred(script: _JavaScript, keep: tuple[str, ...] = KEEP_BLOCKING) -> _JavaScript:
@@ -48,6 +52,34 @@ def deferred(script: _JavaScript, keep: tuple[str, ...] = KEEP_BLOCKING) -> _Jav
     return _JavaScript(script.filename, priority=script.priority, **attributes)
 
 
+def in_view_order(state_json: str) -> str:
+    """The widget state with its models in view order: each top-level container, then, depth
+    first, the widgets it refers to; then the links between widgets and any model left."""
+    document = json.loads(state_json)
+    models = document.get("state", {})
+    refers_to = {
+        model_id: MODEL_REFERENCE.findall(json.dumps(model.get("state", {})))
+        for model_id, model in models.items()
+    }
+    referenced = {child for children in refers_to.values() for child in children}
+    ordered: dict[str, dict] = {}
+
+    def visit(model_id: str) -> None:
+        if model_id in ordered or model_id not in models:
+            return
+        ordered[model_id] = models[model_id]
+        for child in refers_to[model_id]:
+            visit(child)
+
+    roots = [model_id for model_id in models if model_id not in referenced]
+    # Containers first: a link between two widgets is a root too, but holds nothing.
+    roots.sort(key=lambda model_id: "children" not in models[model_id].get("state", {}))
+    for model_id in roots + list(models):
+        visit(model_id)
+    document["state"] = ordered
+    return json.dumps(document)
+
+
 def state_script(state_json: str) -> str:
     """JavaScript that adds a page's widget state to the page, for the widget manager."""
     return (
@@ -56,7 +88,7 @@ def state_script(state_json: str) -> str:
         "(function () {\n"
         '  var state = document.createElement("script");\n'
         f'  state.type = "{WIDGET_STATE}";\n'
-        f"  state.textContent = {json.dumps(state_json)};\n"
+        f"  state.textContent = {json.dumps(in_view_order(state_json))};\n"
         "  document.body.appendChild(state);\n"
         "})();\n"
     )
