@@ -46,7 +46,6 @@ from traitlets.config import Config
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from student_notebooks import (  # noqa: E402
     exercise_numbers,
-    is_solution,
     lesson_titles,
     student_copy,
 )
@@ -132,18 +131,6 @@ def assignment_source(
         cells += [graded_cell(label) for label in check_labels(cell) if label in EXERCISES]
     source.cells = cells
     return source
-
-
-def lesson_exercises(notebook: nbformat.NotebookNode) -> list[str]:
-    """The lesson's graded exercises in order: those with a ``check`` cell for students."""
-    found = [
-        label
-        for cell in notebook.cells
-        if not is_solution(cell)
-        for label in check_labels(cell)
-        if label in EXERCISES
-    ]
-    return list(dict.fromkeys(found))
 
 
 def nbgrader_api(course: Path) -> NbGraderAPI:

@@ -56,11 +56,11 @@ def execute(
     return nbformat.writes(notebook), result.time, error
 
 
-def notebooks_to_run(env: BuildEnvironment, docnames: list[str]) -> list[Path]:
-    """The notebooks among ``docnames`` whose source has no result in the cache."""
+def notebooks_to_run(env: BuildEnvironment, docnames: list[str]) -> dict[str, Path]:
+    """The notebooks among ``docnames`` whose source has no result in the cache, by page."""
     config = env.mystnb_config
     cache = get_cache(config.execution_cache_path)
-    paths = []
+    paths = {}
     for docname in docnames:
         path = Path(env.doc2path(docname))
         excluded = any(
@@ -71,7 +71,7 @@ def notebooks_to_run(env: BuildEnvironment, docnames: list[str]) -> list[Path]:
         try:
             cache.match_cache_notebook(nbformat.read(path, as_version=4))
         except KeyError:
-            paths.append(path)
+            paths[docname] = path
     return paths
 
 
@@ -101,9 +101,9 @@ class Runs:
         # A fresh interpreter per worker: forking Sphinx's process is not safe with threads.
         context = multiprocessing.get_context("spawn")
         self.pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=context)
-        docname_of = {Path(env.doc2path(d)): d for d in docnames}
         self.pending = {
-            docname_of[p]: (p, self.pool.submit(execute, str(p), *options)) for p in paths
+            docname: (path, self.pool.submit(execute, str(path), *options))
+            for docname, path in paths.items()
         }
 
     def collect(self, app: Sphinx, docname: str, source: list[str]) -> None:
