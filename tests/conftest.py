@@ -249,6 +249,41 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture(scope="session")
+def page_visit(browser, book_server, built_html):
+    """``page_visit(name, device)``: one visit to a page of the book on a device, with what
+    each browser check found there (see page_visits.py). A page is visited once per test
+    process; the tests that share a visit run in the same process (see ``visited``)."""
+    from page_visits import visit
+
+    visits = {}
+
+    def visited(name: str, device: str):
+        if (name, device) not in visits:
+            visits[name, device] = visit(browser, book_server, built_html, name, device)
+        return visits[name, device]
+
+    return visited
+
+
+def visited(names: list[str], devices=tuple(DEVICES)) -> list:
+    """Parameters ``name, device`` for tests that read ``page_visit(name, device)``.
+
+    Each is marked with its visit's xdist group, so that the tests that share a visit run in
+    one test process, which visits the page once.
+    """
+    return [
+        pytest.param(
+            name,
+            device,
+            id=f"{name}-{device}",
+            marks=pytest.mark.xdist_group(f"visit {name} {device}"),
+        )
+        for name in names
+        for device in devices
+    ]
+
+
 FIXTURE_FIGURE = """
 import matplotlib.pyplot as plt
 from ketamine_course import Control, frame_figure

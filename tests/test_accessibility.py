@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from test_browser import open_page
 
-from conftest import DEVICES, ROOT
+from conftest import ROOT, visited
 from test_book import toc_files, widget_state_file
 
 # axe-core from npm (package.json), injected from the local copy: nothing is fetched.
@@ -36,16 +36,12 @@ def axe_violations(page) -> list[dict]:
 @pytest.mark.book
 @pytest.mark.browser
 @pytest.mark.slow
-@pytest.mark.parametrize("device", DEVICES)
-@pytest.mark.parametrize("name", toc_files())
-def test_no_serious_or_critical_axe_violation(browser, book_server, name, device):
-    # open_page starts the widgets and waits until every one is drawn.
-    context, page, _ = open_page(browser, f"{book_server}/{name}.html", device=device)
-    try:
-        blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING_IMPACTS]
-        assert blocking == [], json.dumps(blocking, indent=1)
-    finally:
-        context.close()
+@pytest.mark.parametrize(("name", "device"), visited(toc_files()))
+def test_no_serious_or_critical_axe_violation(page_visit, name, device):
+    # axe runs once the widgets are drawn, before anything on the page is clicked.
+    violations = page_visit(name, device).result("axe")
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    assert blocking == [], json.dumps(blocking, indent=1)
 
 
 @pytest.mark.browser

@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import DEVICES
+from conftest import DEVICES, visited
 from test_book import page_and_widgets, toc_files
 
 pytestmark = [pytest.mark.book, pytest.mark.browser, pytest.mark.slow]
@@ -35,20 +35,11 @@ def start_widgets(page):
             }})""",
             timeout=60_000,
         )
-        page.wait_for_load_state("networkidle")
 
 
-def open_page(browser, address, *, widgets=True, device="laptop", **context_options):
-    """Open a page, recording console errors and blocking requests to other hosts.
-
-    ``device`` is a key of ``conftest.DEVICES``; ``context_options`` go to Playwright's
-    ``new_context`` too. With ``widgets``, the page's widget manager is started as a reader
-    would start it.
-    """
-    context = browser.new_context(**DEVICES[device], **context_options)
-    page = context.new_page()
+def record_console(page, host: str) -> dict[str, list[str]]:
+    """Record the page's errors and block (and record) its requests to other hosts."""
     record = {"errors": [], "foreign": []}
-    host = urlparse(address).netloc
 
     def route(route_):
         if urlparse(route_.request.url).netloc in (host, "") or route_.request.url.startswith(
@@ -75,18 +66,41 @@ def open_page(browser, address, *, widgets=True, device="laptop", **context_opti
             record["errors"].append(f"HTTP {r.status} for {r.url}") if r.status >= 400 else None
         ),
     )
+    return record
+
+
+def open_page(browser, address, *, widgets=True, device="laptop", **context_options):
+    """Open a page, recording console errors and blocking requests to other hosts.
+
+    ``device`` is a key of ``conftest.DEVICES``; ``context_options`` go to Playwright's
+    ``new_context`` too. With ``widgets``, the page's widget manager is started as a reader
+    would start it. (The page's own checks, one visit per page and device, are in
+    page_visits.py.)
+    """
+    context = browser.new_context(**DEVICES[device], **context_options)
+    page = context.new_page()
+    record = record_console(page, urlparse(address).netloc)
     page.goto(address, wait_until="load")
-    page.wait_for_load_state("networkidle")
     if widgets:
         start_widgets(page)
     return context, page, record
 
 
+# The alt text and address of each frame of a figure that is visible, in the sense of
+# Playwright's is_visible (a non-empty box, not visibility: hidden), asked in one round trip.
+VISIBLE_FRAMES = """figure => [...figure.querySelectorAll("img.kc-frame")]
+    .filter(img => {
+        const box = img.getBoundingClientRect();
+        return box.width > 0 && box.height > 0 && getComputedStyle(img).visibility !== "hidden";
+    })
+    .map(img => [img.getAttribute("alt"), img.getAttribute("src")])"""
+
+
 def visible_frame(figure):
-    """The alt text of the one frame of a figure that is visible."""
-    shown = [img for img in figure.locator("img.kc-frame").all() if img.is_visible()]
+    """The alt text and address of the one frame of a figure that is visible."""
+    shown = figure.evaluate(VISIBLE_FRAMES)
     assert len(shown) == 1, f"{len(shown)} frames visible at once"
-    return shown[0].get_attribute("alt"), shown[0].get_attribute("src")
+    return tuple(shown[0])
 
 
 CONTROL_SELECTOR = (
@@ -144,20 +158,22 @@ def operate(control, option_index):
         raise AssertionError(f"no way to operate a control with classes {classes!r}")
 
 
-@pytest.mark.parametrize("device", DEVICES)
-@pytest.mark.parametrize("name", toc_files())
-def test_page_loads_without_errors_or_foreign_requests(browser, book_server, name, device):
-    context, page, record = open_page(browser, f"{book_server}/{name}.html", device=device)
-    try:
-        assert record["foreign"] == []
-        assert record["errors"] == []
-        assert page.title()
-    finally:
-        context.close()
+@pytest.mark.parametrize(("name", "device"), visited(toc_files()))
+def test_page_loads_without_errors_or_foreign_requests(page_visit, name, device):
+    # The page is loaded with its widgets drawn, and the network has gone quiet.
+    loaded = page_visit(name, device).result("load")
+    assert loaded["foreign"] == []
+    assert loaded["errors"] == []
+    assert loaded["title"]
 
 
 def interactive_pages(built_html):
     return [name for name in toc_files() if "kc-frame-figure" in page_and_widgets(built_html, name)]
+
+
+def lesson_pages() -> list[str]:
+    """The lessons' pages, in the book's order."""
+    return [name for name in toc_files() if name.startswith("notebooks/")]
 
 
 def test_every_lesson_has_an_interactive_figure(built_html):
@@ -201,19 +217,10 @@ def check_every_control(page, label):
     return checked
 
 
-@pytest.mark.parametrize("device", DEVICES)
-def test_every_control_of_every_figure_changes_the_visible_frame(
-    browser, book_server, built_html, device
-):
-    checked = 0
-    for name in interactive_pages(built_html):
-        context, page, record = open_page(browser, f"{book_server}/{name}.html", device=device)
-        try:
-            checked += check_every_control(page, name)
-            assert record["errors"] == []
-        finally:
-            context.close()
-    assert checked >= 1
+@pytest.mark.parametrize(("name", "device"), visited(lesson_pages()))
+def test_every_control_of_every_figure_changes_the_visible_frame(page_visit, name, device):
+    # Every lesson has figures (test_every_lesson_has_an_interactive_figure).
+    assert page_visit(name, device).result("controls") >= 1
 
 
 def expect_frames(page, figure, choose, cases):
@@ -252,31 +259,55 @@ def test_nested_controls_of_every_kind_select_the_matching_frame(browser, three_
         context.close()
 
 
-@pytest.mark.parametrize("device", DEVICES)
-def test_self_checks_give_feedback_in_the_static_book(browser, book_server, built_html, device):
-    checked = 0
-    for name in toc_files():
-        if "kc-self-check" not in page_and_widgets(built_html, name):
-            continue
-        context, page, _ = open_page(browser, f"{book_server}/{name}.html", device=device)
-        try:
-            checks = page.locator(".kc-self-check")
-            page.wait_for_selector(".kc-self-check input[type=radio]")
-            for i in range(checks.count()):
-                check = checks.nth(i)
-                assert check.locator(".kc-feedback").filter(visible=True).count() == 0
-                radios = check.locator("input[type=radio]")
-                verdicts = set()
-                for r in range(radios.count()):
-                    radios.nth(r).check()
-                    shown = check.locator(".kc-feedback").filter(visible=True)
-                    assert shown.count() == 1
-                    verdicts.add(shown.first.locator("strong").inner_text())
-                assert verdicts == {"Correct.", "Not quite."}
-                checked += 1
-        finally:
-            context.close()
-    assert checked >= 1
+def choose_by_tap(page, option) -> None:
+    """Tap an answer's label at its centre, after checking it is large and uncovered."""
+    option.scroll_into_view_if_needed()
+    box = option.bounding_box()
+    assert box["height"] >= 44, f"a tap target {box['height']:.0f} px high (at least 44 px)"
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    # The option itself (or its radio button) is what a tap at its centre hits.
+    hit = option.evaluate(
+        "(label, [x, y]) => label.contains(document.elementFromPoint(x, y))", [x, y]
+    )
+    assert hit, "the option is covered at its centre"
+    page.touchscreen.tap(x, y)
+    assert option.locator("input").is_checked()
+
+
+def check_self_checks(page, name: str, device: str) -> dict[str, int]:
+    """Choose every answer of every self-check, as the device's reader would: a tap on a
+    phone, a click on a laptop. Each choice shows exactly one verdict; each question has a
+    right and a wrong answer. Returns how many questions and answers were tried."""
+    checks = page.locator(".kc-self-check")
+    page.wait_for_selector(".kc-self-check input[type=radio]")
+    questions, chosen = checks.count(), 0
+    for c in range(questions):
+        check = checks.nth(c)
+        assert check.locator(".kc-feedback").filter(visible=True).count() == 0
+        options = check.locator(".widget-radio-box label")
+        verdicts = set()
+        for o in range(options.count()):
+            try:
+                if device == "phone":
+                    choose_by_tap(page, options.nth(o))
+                else:
+                    options.nth(o).locator("input").check()
+            except AssertionError as error:
+                raise AssertionError(f"{name} check {c} option {o}: {error}") from None
+            shown = check.locator(".kc-feedback").filter(visible=True)
+            assert shown.count() == 1, f"{name} check {c} option {o}"
+            verdicts.add(shown.first.locator("strong").inner_text())
+            chosen += 1
+        assert verdicts == {"Correct.", "Not quite."}, f"{name} check {c}: {verdicts}"
+    return {"questions": questions, "chosen": chosen}
+
+
+@pytest.mark.parametrize(("name", "device"), visited(lesson_pages()))
+def test_self_checks_give_feedback_in_the_static_book(page_visit, name, device):
+    # Every lesson ends its sections with self-checks.
+    tried = page_visit(name, device).result("self-checks")
+    assert tried["questions"] >= 2
+    assert tried["chosen"] >= 2 * tried["questions"]
 
 
 def test_theme_icons_render_without_the_icon_script(browser, book_server, built_html):
@@ -311,45 +342,50 @@ def rows_once_settled(page, widget, accept, timeout_s=3.0):
         page.wait_for_timeout(20)
 
 
-@pytest.mark.parametrize("device", DEVICES)
-def test_filter_tables_show_only_the_rows_chosen(browser, book_server, built_html, device):
+def check_filter_tables(page, name: str) -> int:
+    """Choose every option of every filter table's dropdowns: only the matching rows show,
+    and the first option shows every row again. Returns how many dropdowns were checked."""
+    page.wait_for_selector(".kc-filter-table table", state="visible")
+    tables = page.locator(".kc-filter-table")
     checked = 0
-    for name in toc_files():
-        if "kc-filter-table" not in page_and_widgets(built_html, name):
-            continue
-        context, page, record = open_page(browser, f"{book_server}/{name}.html", device=device)
-        try:
-            page.wait_for_selector(".kc-filter-table table", state="visible")
-            tables = page.locator(".kc-filter-table")
-            for t in range(tables.count()):
-                widget = tables.nth(t)
-                everything = visible_rows(widget)
-                assert everything, f"{name}: the unfiltered table is empty"
-                controls = widget.locator(":scope > .widget-dropdown")
-                for c in range(controls.count()):
-                    control = controls.nth(c)
-                    # Dropdowns show spaces as no-break spaces.
-                    labels = [
-                        t.replace("\xa0", " ") for t in control.locator("option").all_inner_texts()
-                    ]
-                    for option in range(1, len(labels)):
-                        operate(control, option)
-                        label = labels[option]
-                        rows = rows_once_settled(
-                            page,
-                            widget,
-                            lambda rows, label=label: rows and all(label in r for r in rows),
-                        )
-                        assert rows, f"{name}: no row for {label!r}"
-                        assert all(label in row for row in rows), (label, rows)
-                        assert set(rows) < set(everything)
-                    operate(control, 0)
-                    assert rows_once_settled(page, widget, everything.__eq__) == everything
-                    checked += 1
-            assert record["errors"] == []
-        finally:
-            context.close()
-    assert checked >= 2
+    for t in range(tables.count()):
+        widget = tables.nth(t)
+        everything = visible_rows(widget)
+        assert everything, f"{name}: the unfiltered table is empty"
+        controls = widget.locator(":scope > .widget-dropdown")
+        for c in range(controls.count()):
+            control = controls.nth(c)
+            # Dropdowns show spaces as no-break spaces.
+            labels = [t.replace("\xa0", " ") for t in control.locator("option").all_inner_texts()]
+            for option in range(1, len(labels)):
+                operate(control, option)
+                label = labels[option]
+                rows = rows_once_settled(
+                    page,
+                    widget,
+                    lambda rows, label=label: rows and all(label in r for r in rows),
+                )
+                assert rows, f"{name}: no row for {label!r}"
+                assert all(label in row for row in rows), (label, rows)
+                assert set(rows) < set(everything)
+            operate(control, 0)
+            assert rows_once_settled(page, widget, everything.__eq__) == everything
+            checked += 1
+    return checked
+
+
+#: The pages with a filterable table.
+FILTER_TABLE_PAGES = ["notebooks/09_reading_claims"]
+
+
+def test_filter_table_pages_are_the_pages_with_filter_tables(built_html):
+    source = {name: page_and_widgets(built_html, name) for name in toc_files()}
+    assert [name for name in source if "kc-filter-table" in source[name]] == FILTER_TABLE_PAGES
+
+
+@pytest.mark.parametrize(("name", "device"), visited(FILTER_TABLE_PAGES))
+def test_filter_tables_show_only_the_rows_chosen(page_visit, name, device):
+    assert page_visit(name, device).result("filter tables") >= 2
 
 
 def press_for(control, option_index: int) -> None:

@@ -21,7 +21,8 @@ from test_browser import CONTROL_SELECTOR, operate, option_count, visible_frame
 
 from conftest import NOTEBOOKS, RAW_MYST, ROOT
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# One process runs them all, so that one JupyterLab serves every test.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("jupyterlab")]
 
 
 def free_port() -> int:
@@ -120,8 +121,37 @@ NOTEBOOK_READY = """() => {
 }"""
 
 
+def check_reads_cleanly(page, path: Path) -> None:
+    """Instructors project the notebooks: their MyST must render, not show as markup."""
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    cells = panel.locator(".jp-MarkdownCell")
+    cells.last.locator(".jp-RenderedMarkdown, .myst").first.wait_for(timeout=60_000)
+    text = "\n".join(cells.all_inner_texts())
+    assert not RAW_MYST.search(text), (path.name, RAW_MYST.search(text).group(0))
+    # Glossary terms render as links, exercises and admonitions as titled blocks.
+    assert panel.locator(".jp-MarkdownCell a").count() > 5, path.name
+    assert re.search(r"^Exercise 1$", text, re.M), path.name
+    assert "Key takeaways" in text
+    assert "What to notice" in text
+    # A link to another page reads as that page's name, not as its file path.
+    assert not re.search(r"\.\./|\b0\d_[a-z_]+\b", text), (path.name, text)
+    # A cross-reference to an exercise resolves to a link titled with its number
+    # (JupyterLab numbers exercises within the notebook, the book through the book).
+    if "{numref}" in path.read_text(encoding="utf-8"):
+        exercise_link = panel.locator(".jp-MarkdownCell a", has_text=re.compile(r"^Exercise \d+$"))
+        assert exercise_link.count() >= 1, path.name
+    if path.stem == "01_history":
+        # A glossary term is a link that reads as the term itself.
+        term = panel.locator(".jp-MarkdownCell a", has_text=re.compile(r"^esketamine$"))
+        assert term.count() >= 1
+        # jupyterlab-myst has no bibliography: a citation shows its key, without markup.
+        assert "anis1983dissociative" in text
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_lesson_figure_responds_live_in_jupyterlab(browser, jupyterlab, tmp_path, path):
+def test_lesson_reads_cleanly_and_its_figure_responds_live_in_jupyterlab(
+    browser, jupyterlab, tmp_path, path
+):
     base, token, log = jupyterlab
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
@@ -130,6 +160,7 @@ def test_lesson_figure_responds_live_in_jupyterlab(browser, jupyterlab, tmp_path
     try:
         page.goto(f"{base}/lab/tree/notebooks/{path.name}?token={token}")
         page.wait_for_function(NOTEBOOK_READY, timeout=120_000)
+        check_reads_cleanly(page, path)
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
         figure = page.locator(".kc-frame-figure").first
         try:
@@ -209,41 +240,3 @@ def test_the_raw_myst_check_flags_unrendered_syntax():
     assert RAW_MYST.search("see {term}`potency` here")
     assert RAW_MYST.search("```{exercise}\n:label: x")
     assert not RAW_MYST.search("Exercise 1\nThe antidepressant infusion gives a peak")
-
-
-def test_every_lesson_reads_cleanly_in_jupyterlab(browser, jupyterlab):
-    """Instructors project the notebooks: their MyST must render, not show as markup."""
-    base, token, _ = jupyterlab
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    try:
-        for path in NOTEBOOKS:
-            page.goto(f"{base}/lab/tree/notebooks/{path.name}?token={token}")
-            page.wait_for_function(NOTEBOOK_READY, timeout=120_000)
-            panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
-            cells = panel.locator(".jp-MarkdownCell")
-            cells.last.locator(".jp-RenderedMarkdown, .myst").first.wait_for(timeout=60_000)
-            text = "\n".join(cells.all_inner_texts())
-            assert not RAW_MYST.search(text), (path.name, RAW_MYST.search(text).group(0))
-            # Glossary terms render as links, exercises and admonitions as titled blocks.
-            assert panel.locator(".jp-MarkdownCell a").count() > 5, path.name
-            assert re.search(r"^Exercise 1$", text, re.M), path.name
-            assert "Key takeaways" in text
-            # A link to another page reads as that page's name, not as its file path.
-            assert not re.search(r"\.\./|\b0\d_[a-z_]+\b", text), (path.name, text)
-            # A cross-reference to an exercise resolves to a link titled with its number
-            # (JupyterLab numbers exercises within the notebook, the book through the book).
-            if "{numref}" in path.read_text(encoding="utf-8"):
-                exercise_link = panel.locator(
-                    ".jp-MarkdownCell a", has_text=re.compile(r"^Exercise \d+$")
-                )
-                assert exercise_link.count() >= 1, path.name
-            if path.stem == "01_history":
-                # A glossary term is a link that reads as the term itself.
-                term = panel.locator(".jp-MarkdownCell a", has_text=re.compile(r"^esketamine$"))
-                assert term.count() >= 1
-                # jupyterlab-myst has no bibliography: a citation shows its key, without markup.
-                assert "anis1983dissociative" in text
-        assert "What to notice" in text
-    finally:
-        context.close()

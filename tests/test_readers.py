@@ -11,10 +11,10 @@ import urllib.parse
 
 import pytest
 from bs4 import BeautifulSoup
-from test_browser import WIDGET_VIEW, open_page, start_widgets, visible_frame
+from test_browser import WIDGET_VIEW, lesson_pages, open_page, visible_frame
 
-from conftest import DEVICES
-from test_book import page_and_widgets, toc_files, widget_state_file
+from conftest import DEVICES, visited
+from test_book import toc_files, widget_state_file
 
 pytestmark = [pytest.mark.book, pytest.mark.browser, pytest.mark.slow]
 
@@ -179,38 +179,13 @@ def test_the_book_stays_light_when_the_reader_prefers_dark(browser, book_server)
 # --- Self-checks on a phone --------------------------------------------------------------
 
 
-def test_every_self_check_option_can_be_tapped_on_a_phone(browser, book_server, built_html):
-    questions = tapped = 0
-    for name in toc_files():
-        if "kc-self-check" not in page_and_widgets(built_html, name):
-            continue
-        context, page, _ = open_page(browser, f"{book_server}/{name}.html", device="phone")
-        try:
-            checks = page.locator(".kc-self-check")
-            questions += checks.count()
-            for c in range(checks.count()):
-                options = checks.nth(c).locator(".widget-radio-box label")
-                for o in range(options.count()):
-                    option = options.nth(o)
-                    option.scroll_into_view_if_needed()
-                    box = option.bounding_box()
-                    assert box["height"] >= 44, f"{name} check {c} option {o}: {box}"
-                    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-                    # The option itself (or its radio button) is what a tap at its centre hits.
-                    hit = page.evaluate(
-                        "([x, y, index, o]) => { const label = document.querySelectorAll("
-                        "'.kc-self-check')[index].querySelectorAll('.widget-radio-box label')[o];"
-                        " return label.contains(document.elementFromPoint(x, y)); }",
-                        [x, y, c, o],
-                    )
-                    assert hit, f"{name} check {c}: option {o} is covered at its centre"
-                    page.touchscreen.tap(x, y)
-                    assert option.locator("input").is_checked()
-                    tapped += 1
-        finally:
-            context.close()
-    assert questions >= 19
-    assert tapped >= 2 * questions
+@pytest.mark.parametrize(("name", "device"), visited(lesson_pages(), ["phone"]))
+def test_every_self_check_option_can_be_tapped_on_a_phone(page_visit, name, device):
+    # On a phone the visit taps each answer at its centre (test_browser.choose_by_tap): the
+    # answer is at least 44 px high, nothing covers it, and the tap selects it.
+    tried = page_visit(name, device).result("self-checks")
+    assert tried["questions"] >= 2
+    assert tried["chosen"] >= 2 * tried["questions"]
 
 
 # --- Figures on a phone ------------------------------------------------------------------
@@ -228,42 +203,33 @@ def smallest_text_px(image) -> float:
     return min(sizes) * width / units_wide
 
 
-def lesson_figure_pages(built_html) -> list[str]:
-    return [
-        name
-        for name in toc_files()
-        if widget_state_file(built_html, name).is_file()
-        and "kc-frame-figure" in widget_state_file(built_html, name).read_text()
-    ]
+def check_enlarging(page, name: str) -> int:
+    """Tap each figure's enlarge button: the dialog shows the same frame with text large
+    enough to read, and Escape closes it and gives the focus back. Returns how many."""
+    figures = page.locator(".kc-frame-figure")
+    for f in range(figures.count()):
+        figure = figures.nth(f)
+        alt, _ = visible_frame(figure)
+        inline = figure.locator("img.kc-frame").filter(visible=True).first
+        assert smallest_text_px(inline) < MIN_TEXT_PX  # why the dialog exists
+        button = figure.locator("xpath=ancestor::div[contains(@class,'cell_output')]")
+        button = button.locator("button.kc-enlarge")
+        button.tap()
+        dialog = page.locator("dialog.kc-zoom")
+        dialog.wait_for(state="visible")
+        shown = dialog.locator("img")
+        assert shown.get_attribute("alt") == alt
+        assert smallest_text_px(shown) >= MIN_TEXT_PX, f"{name} figure {f}"
+        page.keyboard.press("Escape")
+        dialog.wait_for(state="hidden")
+        assert button.evaluate("el => el === document.activeElement")
+    return figures.count()
 
 
-def test_every_figure_enlarges_to_readable_text_on_a_phone(browser, book_server, built_html):
-    enlarged = 0
-    for name in lesson_figure_pages(built_html):
-        context, page, record = open_page(browser, f"{book_server}/{name}.html", device="phone")
-        try:
-            figures = page.locator(".kc-frame-figure")
-            for f in range(figures.count()):
-                figure = figures.nth(f)
-                alt, _ = visible_frame(figure)
-                inline = figure.locator("img.kc-frame").filter(visible=True).first
-                assert smallest_text_px(inline) < MIN_TEXT_PX  # why the dialog exists
-                button = figure.locator("xpath=ancestor::div[contains(@class,'cell_output')]")
-                button = button.locator("button.kc-enlarge")
-                button.tap()
-                dialog = page.locator("dialog.kc-zoom")
-                dialog.wait_for(state="visible")
-                shown = dialog.locator("img")
-                assert shown.get_attribute("alt") == alt
-                assert smallest_text_px(shown) >= MIN_TEXT_PX, f"{name} figure {f}"
-                page.keyboard.press("Escape")
-                dialog.wait_for(state="hidden")
-                assert button.evaluate("el => el === document.activeElement")
-                enlarged += 1
-            assert record["errors"] == []
-        finally:
-            context.close()
-    assert enlarged >= 9
+@pytest.mark.parametrize(("name", "device"), visited(lesson_pages(), ["phone"]))
+def test_every_figure_enlarges_to_readable_text_on_a_phone(page_visit, name, device):
+    # Every lesson has figures (test_browser.test_every_lesson_has_an_interactive_figure).
+    assert page_visit(name, device).result("enlarging") >= 1
 
 
 def test_a_tap_on_a_figure_enlarges_it_and_the_close_button_closes_it(browser, book_server):
@@ -315,41 +281,36 @@ LAYOUT_SHIFT = """() => new Promise(done => {
 })"""
 
 
-@pytest.mark.parametrize("device", DEVICES)
-def test_figures_show_their_opening_frame_before_the_widget_manager_loads(
-    browser, book_server, built_html, device
-):
-    for name in lesson_figure_pages(built_html):
-        context = browser.new_context(**DEVICES[device])
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
-        # Hold the widget manager back (a slow phone): a route left unhandled stays pending
-        # until the route is removed, after the static page has been checked.
-        page.route("**/embed-amd.js", lambda route: None)
-        try:
-            page.goto(f"{book_server}/{name}.html", wait_until="domcontentloaded")
-            expected = [html.unescape(alt) for alt in default_frame_alts(built_html, name)]
-            static = page.locator(".kc-static img.kc-frame")
-            assert static.count() == len(expected) >= 1
-            for i, alt in enumerate(expected):
-                assert static.nth(i).get_attribute("alt") == alt
-                static.nth(i).scroll_into_view_if_needed()
-                assert static.nth(i).is_visible()
-                assert static.nth(i).evaluate("img => img.complete && img.naturalWidth > 0")
-            assert page.locator(".kc-frame-figure").count() == 0  # the manager is held back
-            page.evaluate("window.scrollTo(0, 0)")
-            page.unroute("**/embed-amd.js")
-            start_widgets(page)
-            live = page.locator(".kc-frame-figure")
-            assert live.count() == len(expected)
-            for i, alt in enumerate(expected):
-                assert visible_frame(live.nth(i))[0] == alt
-                assert not static.nth(i).is_visible()
-            assert page.evaluate(LAYOUT_SHIFT) < MAX_LAYOUT_SHIFT, name
-            assert errors == []
-        finally:
-            context.close()
+def static_opening_frames(page, built_html, name: str) -> list[str]:
+    """Before the widget manager loads (the visit holds it back, as a slow phone would),
+    each figure shows its opening frame as a plain image. Returns their alt texts."""
+    expected = [html.unescape(alt) for alt in default_frame_alts(built_html, name)]
+    static = page.locator(".kc-static img.kc-frame")
+    assert static.count() == len(expected) >= 1
+    for i, alt in enumerate(expected):
+        assert static.nth(i).get_attribute("alt") == alt
+        static.nth(i).scroll_into_view_if_needed()
+        assert static.nth(i).is_visible()
+        assert static.nth(i).evaluate("img => img.complete && img.naturalWidth > 0")
+    assert page.locator(".kc-frame-figure").count() == 0  # the manager is held back
+    return expected
+
+
+def live_opening_frames(page, expected: list[str]) -> float:
+    """Once the manager has drawn the figures, each shows the same opening frame in place of
+    the image, and the page has hardly moved. Returns the layout shift."""
+    live = page.locator(".kc-frame-figure")
+    static = page.locator(".kc-static img.kc-frame")
+    assert live.count() == len(expected)
+    for i, alt in enumerate(expected):
+        assert visible_frame(live.nth(i))[0] == alt
+        assert not static.nth(i).is_visible()
+    return page.evaluate(LAYOUT_SHIFT)
+
+
+@pytest.mark.parametrize(("name", "device"), visited(lesson_pages()))
+def test_figures_show_their_opening_frame_before_the_widget_manager_loads(page_visit, name, device):
+    assert page_visit(name, device).result("opening frames") < MAX_LAYOUT_SHIFT
 
 
 def test_every_widget_view_has_a_static_copy_before_it(built_html):
@@ -388,12 +349,8 @@ OVERFLOW = """() => {
 }"""
 
 
-@pytest.mark.parametrize("name", toc_files())
-def test_no_page_is_wider_than_a_phone(browser, book_server, name):
-    context, page, _ = open_page(browser, f"{book_server}/{name}.html", device="phone")
-    try:
-        result = page.evaluate(OVERFLOW)
-        assert result["scrollWidth"] <= result["width"], result
-        assert result["wide"] == [], result
-    finally:
-        context.close()
+@pytest.mark.parametrize(("name", "device"), visited(toc_files(), ["phone"]))
+def test_no_page_is_wider_than_a_phone(page_visit, name, device):
+    result = page_visit(name, device).result("width")
+    assert result["scrollWidth"] <= result["width"], result
+    assert result["wide"] == [], result
