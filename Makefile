@@ -87,10 +87,11 @@ grade: $(DEV_STAMP)
 		{ echo "usage: make grade LESSON=8 SUBMISSIONS=folder-of-notebooks"; exit 2; }
 	$(BIN)/python scripts/assignments.py grade "$(LESSON)" "$(SUBMISSIONS)" --out _build/grades
 
-# One test process per core. Tests that share a costly fixture book are marked with one
-# xdist_group, so that one process builds it.
+# One test process per core. Tests that share a costly fixture (a fixture book, a page's
+# browser visit, JupyterLab) are marked with one xdist_group, so that one process makes it;
+# the groups go out in the order tests/conftest.py puts them in.
 test: npm-prerequisite $(DEV_STAMP) $(VENDOR_STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadgroup
+	$(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorder
 
 # JupyterLab refuses to run as root unless told to (containers often run as root).
 LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)

@@ -139,7 +139,20 @@ def build_fixture_book(
     )
 
 
+#: The execution cache of ``make book``: what the test build may start from.
+BOOK_EXECUTION_CACHE = ROOT / "_build" / ".jupyter_cache"
+
+
 def build_whole_book(output: Path) -> subprocess.CompletedProcess:
+    """Build the book into ``output``, starting from ``make book``'s execution cache if any.
+
+    Every page is read and written afresh. A notebook runs again unless the cache holds a
+    run of its current source made after the package last changed
+    (book/_ext/course_parallel_execution.py drops older runs); on a fresh clone, as in CI,
+    every notebook runs.
+    """
+    if BOOK_EXECUTION_CACHE.is_dir():
+        shutil.copytree(BOOK_EXECUTION_CACHE, output / "_build" / ".jupyter_cache")
     command = jupyter_book_command(
         "build",
         str(ROOT),
@@ -154,10 +167,10 @@ def build_whole_book(output: Path) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="session")
 def book_build(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
-    """Build the whole book from scratch with warnings as errors (once per test run).
+    """Build the whole book with warnings as errors (once per test run).
 
-    The build goes to a fresh folder, so every page is read, executed and
-    written, and no warning can hide behind an earlier incremental build. When the
+    The build goes to a fresh folder, so every page is read and written, and no warning can
+    hide behind an earlier incremental build (see ``build_whole_book``). When the
     tests run in several processes (``pytest -n``), the first process to need the
     book builds it and the others wait for it and share it.
     """
@@ -193,9 +206,10 @@ def built_html(book_build) -> Path:
 def executed_in_the_book_build(book_build, path) -> nbformat.NotebookNode:
     """The notebook as the book build ran it, from the build's execution cache.
 
-    The build runs every notebook of the book in a fresh kernel, in an empty folder
-    (``execute.run_in_temp`` in ``_config.yml``), and fails when a cell raises; the cache
-    holds that run only if it matches the notebook's current source.
+    The build (or ``make book`` before it, since the package last changed) runs every
+    notebook of the book in a fresh kernel, in an empty folder (``execute.run_in_temp`` in
+    ``_config.yml``), and fails when a cell raises; the cache holds that run only if it
+    matches the notebook's current source.
     """
     result, output = book_build
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -282,6 +296,22 @@ def visited(names: list[str], devices=tuple(DEVICES)) -> list:
         for name in names
         for device in devices
     ]
+
+
+#: Test modules whose tests go first, in this order: JupyterLab's tests keep one test process
+#: busy for a minute and a half without the built book, while another builds the book (the
+#: first test of test_book.py needs it) and then runs the other long tests.
+GO_FIRST = ("test_live_lab.py", "test_book.py", "test_standalone.py", "test_assignments.py")
+
+
+def pytest_collection_modifyitems(items):
+    # pytest-xdist hands out work in collection order, a group at a time (make test passes
+    # --no-loadscope-reorder, which keeps that order rather than putting large groups first).
+    def rank(item) -> int:
+        name = item.path.name
+        return GO_FIRST.index(name) if name in GO_FIRST else len(GO_FIRST)
+
+    items.sort(key=rank)
 
 
 FIXTURE_FIGURE = """

@@ -23,6 +23,9 @@ import assignments  # noqa: E402
 from assignments import check_labels, graded_label  # noqa: E402
 from student_notebooks import is_solution, student_copy  # noqa: E402
 
+# One test process builds the assignments and grades the submissions, once.
+pytestmark = pytest.mark.xdist_group("assignments")
+
 SCRIPT = ROOT / "scripts" / "assignments.py"
 # Lesson 8 runs in about three seconds and asks for a list, a dict and two numbers.
 GRADED_LESSON = ROOT / "notebooks" / "08_safety_practice.ipynb"

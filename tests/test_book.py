@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 import yaml
+from jupyter_cache import get_cache
+from jupyter_cache.cache.db import NbCacheRecord, session_context
 
-from conftest import ROOT, build_fixture_book
+from conftest import ROOT, build_fixture_book, jupyter_book_command
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 from course_loading import in_view_order  # noqa: E402
@@ -220,6 +224,33 @@ def test_notebooks_run_side_by_side_and_a_failing_one_is_still_reported(tmp_path
     assert result.returncode != 0
     report = tmp_path / "book-src/_build/html/reports/notebooks/fixture.err.log"
     assert "ZeroDivisionError" in report.read_text()
+
+
+def test_a_cached_run_older_than_the_package_runs_again(tmp_path):
+    first = build_fixture_book(tmp_path, "print(1)", more_notebooks={"second": "print(2)"})
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    book = tmp_path / "book-src"
+    cache = get_cache(book / "_build" / ".jupyter_cache")
+    # As if the package had changed since the second notebook ran.
+    (record,) = [r for r in cache.list_cache_records() if r.uri.endswith("second.ipynb")]
+    with session_context(cache.db) as session:
+        session.query(NbCacheRecord).filter_by(pk=record.pk).update(
+            {"created": datetime(2000, 1, 1)}
+        )
+        session.commit()
+    again = subprocess.run(
+        jupyter_book_command("build", str(book), "--warningiserror", "--nitpick", "--keep-going"),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    assert "Cached results older than the package: 1;" in again.stdout
+    assert re.search(r"second\.ipynb: Executing notebook", again.stdout), again.stdout
+    # The unchanged first page is not read again; the new run replaces the old one.
+    assert "fixture.ipynb" not in again.stdout
+    (renewed,) = [r for r in cache.list_cache_records() if r.uri.endswith("second.ipynb")]
+    assert renewed.created > datetime(2000, 1, 1)
 
 
 def test_the_fixture_book_builds_when_no_cell_raises(tmp_path):

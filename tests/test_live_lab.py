@@ -148,6 +148,21 @@ def check_reads_cleanly(page, path: Path) -> None:
         assert "anis1983dissociative" in text
 
 
+# Runs the notebook from its first cell down to the first code cell that contains `text`
+# (that cell included or not), as a class works through a lesson; returns that cell's index.
+RUN_DOWN_TO = """([text, included]) => {
+  const notebook = window.jupyterapp.shell.currentWidget.content;
+  const index = notebook.widgets.findIndex(
+    (cell) => cell.model.type === "code" && cell.model.sharedModel.getSource().includes(text)
+  );
+  notebook.activeCellIndex = 0;
+  notebook.deselectAll();
+  notebook.extendContiguousSelectionTo(included ? index : index - 1);
+  window.jupyterapp.commands.execute("notebook:run-cell");
+  return index;
+}"""
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_lesson_reads_cleanly_and_its_figure_responds_live_in_jupyterlab(
     browser, jupyterlab, tmp_path, path
@@ -161,7 +176,9 @@ def test_lesson_reads_cleanly_and_its_figure_responds_live_in_jupyterlab(
         page.goto(f"{base}/lab/tree/notebooks/{path.name}?token={token}")
         page.wait_for_function(NOTEBOOK_READY, timeout=120_000)
         check_reads_cleanly(page, path)
-        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        # Down to the first figure: the book build runs every cell; here the rest would run
+        # unchecked.
+        page.evaluate(RUN_DOWN_TO, ["frame_figure(", True])
         figure = page.locator(".kc-frame-figure").first
         try:
             figure.locator("img.kc-frame").first.wait_for(state="attached", timeout=120_000)
@@ -211,7 +228,7 @@ def test_answer_cell_gives_feedback_live_in_jupyterlab(browser, jupyterlab):
     try:
         page.goto(f"{base}/lab/tree/notebooks/02_glutamate_nmda.ipynb?token={token}")
         page.wait_for_function(NOTEBOOK_READY, timeout=120_000)
-        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        page.evaluate(RUN_DOWN_TO, ['check("nmda-half-block"', False])
         page.wait_for_function(NOTEBOOK_READY, timeout=120_000)
         feedback = page.locator(".jp-Notebook-cell.jp-mod-active .kc-feedback")
         # Values from a base-10 logarithm: a typical mistake, with its own hint.

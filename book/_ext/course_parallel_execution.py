@@ -8,14 +8,21 @@ it reads a notebook's page, the extension waits for that notebook and stores its
 cache, exactly as MyST-NB would, so MyST-NB finds it there. A notebook that fails is not
 stored: MyST-NB runs it again and reports its error as usual. With one core, or with nothing
 to run, the extension does nothing, so a single-core build is no slower than before.
+
+The cache knows a notebook by its source alone, so a result would outlive a change to the
+course's package that the notebook imports. Before Sphinx decides what to read, the extension
+drops every result older than the package's newest file, and has the pages of those notebooks
+read (and so their notebooks run) again.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import importlib.util
 import multiprocessing
 import os
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 import nbformat
@@ -73,6 +80,43 @@ def notebooks_to_run(env: BuildEnvironment, docnames: list[str]) -> dict[str, Pa
         except KeyError:
             paths[docname] = path
     return paths
+
+
+#: The package the lessons import, whose changes make their cached results stale.
+PACKAGE = "ketamine_course"
+
+
+def package_changed_at() -> datetime:
+    """When a file of the package (code or data) last changed, in UTC."""
+    folder = Path(importlib.util.find_spec(PACKAGE).origin).parent
+    newest = max(path.stat().st_mtime for path in folder.rglob("*") if path.is_file())
+    return datetime.fromtimestamp(newest, UTC)
+
+
+def drop_stale_results(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
+    """Remove cached results older than the package; return the pages to read again."""
+    config = env.mystnb_config
+    if config.execution_mode != "cache" or not Path(config.execution_cache_path).exists():
+        return []
+    cache = get_cache(config.execution_cache_path)
+    changed_at = package_changed_at()
+    stale = set()
+    for record in cache.list_cache_records():
+        # jupyter-cache stores times in UTC, without a zone.
+        if record.created.replace(tzinfo=UTC) < changed_at:
+            stale.add(record.hashkey)
+            cache.remove_cache(record.pk)
+    if not stale:
+        return []
+    pages = []
+    for docname in env.found_docs:
+        path = Path(env.doc2path(docname))
+        if path.suffix == ".ipynb" and path.exists():
+            notebook = nbformat.read(path, as_version=4)
+            if cache.create_hashed_notebook(notebook)[1] in stale:
+                pages.append(docname)
+    logger.info(f"Cached results older than the package: {len(stale)}; running them again")
+    return pages
 
 
 class Runs:
@@ -139,6 +183,7 @@ class Runs:
 
 def setup(app: Sphinx) -> dict[str, object]:
     runs = Runs()
+    app.connect("env-get-outdated", drop_stale_results)
     app.connect("env-before-read-docs", runs.start)
     app.connect("source-read", runs.collect)
     app.connect("build-finished", runs.stop)
