@@ -86,7 +86,7 @@ def notebook_run_times() -> dict[str, float]:
 
 #: Run first in each measured notebook: times every frame that render_frames draws.
 FRAME_TIMER = """
-import time as _time, ketamine_course.interactive as _interactive
+import time as _time, ketamine_course.core.interactive as _interactive
 _frame_seconds, _frame_started = [], 0.0
 _draw_svg, _render = _interactive.figure_to_svg, _interactive.render_frames
 def _timed_svg(fig):
@@ -146,117 +146,114 @@ def mechanism_frame_seconds(repeats: int = 7) -> dict[str, dict[str, float]]:
     """Median model time and render time of one frame of each model-driven figure."""
     import numpy as np
 
-    from ketamine_course import (
-        circuit,
-        claims,
-        claims_figures,
-        evidence_figures,
-        pk_figures,
-        receptors,
-        safety,
-        safety_figures,
-    )
-    from ketamine_course import mechanism_figures as figs
-    from ketamine_course.interactive import Control, render_frames
+    from ketamine_course import claims, evidence, mechanism, pharmacokinetics, safety
+    from ketamine_course.core.interactive import Control, render_frames
 
-    rules = {mg: figs.timing_rule(mg) for mg in (1.0, 0.0)}
-    in_the_brain = next(iter(receptors.BLOCK_CONDITIONS))  # 1 mM Mg²⁺ at rest
+    rules = {mg: mechanism.timing_rule(mg) for mg in (1.0, 0.0)}
+    in_the_brain = next(iter(mechanism.BLOCK_CONDITIONS))  # 1 mM Mg²⁺ at rest
     # (name, model computation of one frame, plot, control of that one frame, alt)
     cases = [
         (
             "Mg block",
-            lambda: (receptors.nmda_current_pA(figs.VOLTAGES_MV), figs.negative_slope_range(1.0)),
-            figs.plot_mg_block,
+            lambda: (
+                mechanism.nmda_current_pA(mechanism.VOLTAGES_MV),
+                mechanism.negative_slope_range(1.0),
+            ),
+            mechanism.plot_mg_block,
             Control("mg_mM", [1.0]),
-            figs.describe_mg_block,
+            mechanism.describe_mg_block,
         ),
         (
             "synaptic currents",
-            lambda: figs.synaptic_currents(-20.0),
-            figs.plot_synaptic_currents,
+            lambda: mechanism.synaptic_currents(-20.0),
+            mechanism.plot_synaptic_currents,
             Control("v_mV", [-20.0]),
-            figs.describe_synaptic_currents,
+            mechanism.describe_synaptic_currents,
         ),
         (
             "coincidence",
-            lambda: circuit.simulate_coincidence(0.0),
-            lambda delay: figs.plot_coincidence(circuit.simulate_coincidence(delay), rules),
+            lambda: mechanism.simulate_coincidence(0.0),
+            lambda delay: mechanism.plot_coincidence(mechanism.simulate_coincidence(delay), rules),
             Control("delay", [0.0]),
             lambda delay: "frame",
         ),
         (
             "concentration-block",
             lambda: [
-                receptors.fraction_blocked(figs.CONC_UM, k, mg_mM=mg, v_mV=v)
-                for k in receptors.KETAMINE_POTENCY
-                for mg, v in [receptors.block_condition(in_the_brain)]
+                mechanism.fraction_blocked(mechanism.CONC_UM, k, mg_mM=mg, v_mV=v)
+                for k in mechanism.KETAMINE_POTENCY
+                for mg, v in [mechanism.block_condition(in_the_brain)]
             ],
-            lambda plasma: figs.plot_concentration_block(plasma, in_the_brain),
+            lambda plasma: mechanism.plot_concentration_block(plasma, in_the_brain),
             Control("plasma", ["free"]),
-            lambda plasma: figs.describe_concentration_block(plasma, in_the_brain),
+            lambda plasma: mechanism.describe_concentration_block(plasma, in_the_brain),
         ),
         (
             "trapping block",
-            lambda: receptors.simulate_trapping_block(10.0, 20.0),
-            lambda hz: figs.plot_trapping(receptors.simulate_trapping_block(10.0, hz), 10.0, hz),
+            lambda: mechanism.simulate_trapping_block(10.0, 20.0),
+            lambda hz: mechanism.plot_trapping(
+                mechanism.simulate_trapping_block(10.0, hz), 10.0, hz
+            ),
             Control("hz", [20.0]),
             lambda hz: "frame",
         ),
         (
             "E-I circuit",
-            lambda: (circuit.steady_rates(figs.CONC_UM), circuit.rate_time_course(3.0)),
-            figs.plot_circuit,
+            lambda: (mechanism.steady_rates(mechanism.CONC_UM), mechanism.rate_time_course(3.0)),
+            mechanism.plot_circuit,
             Control("conc_uM", [3.0]),
             lambda conc_uM: "frame",
         ),
         (
             "plasticity",
-            lambda: circuit.synaptic_strength(figs.PLASTICITY_T_H),
-            figs.plot_plasticity,
+            lambda: mechanism.synaptic_strength(mechanism.PLASTICITY_T_H),
+            mechanism.plot_plasticity,
             Control("decay_days", [3]),
-            figs.describe_plasticity,
+            mechanism.describe_plasticity,
         ),
     ]
     cases += [
         (
             "routes",
-            lambda: [pk_figures.route_curve(name, 1.0) for name in pk_figures.FIGURE_ROUTES],
-            lambda dose: pk_figures.plot_routes("oral", dose),
+            lambda: [
+                pharmacokinetics.route_curve(name, 1.0) for name in pharmacokinetics.FIGURE_ROUTES
+            ],
+            lambda dose: pharmacokinetics.plot_routes("oral", dose),
             Control("dose", [1.0]),
             lambda dose: "frame",
         ),
         (
             "esketamine regimen",
-            lambda: pk_figures.regimen_curve(84.0, "twice weekly (weeks 1-4)"),
-            lambda regimen: pk_figures.plot_regimen(84.0, regimen),
+            lambda: pharmacokinetics.regimen_curve(84.0, "twice weekly (weeks 1-4)"),
+            lambda regimen: pharmacokinetics.plot_regimen(84.0, regimen),
             Control("regimen", ["twice weekly (weeks 1-4)"]),
             lambda regimen: "frame",
         ),
         (
             "receptor block by route",
             lambda: [
-                pk_figures.estimated_block(pk_figures.route_curve(name, 0.5))
-                for name in pk_figures.FIGURE_ROUTES
+                pharmacokinetics.estimated_block(pharmacokinetics.route_curve(name, 0.5))
+                for name in pharmacokinetics.FIGURE_ROUTES
             ],
-            pk_figures.plot_block,
+            pharmacokinetics.plot_block,
             Control("route", ["oral"]),
-            pk_figures.describe_block,
+            pharmacokinetics.describe_block,
         ),
     ]
     cases += [
         (
             "esketamine forest",
-            lambda: evidence_figures.esketamine_effects("all five trials"),
-            evidence_figures.plot_esketamine_forest,
+            lambda: evidence.esketamine_effects("all five trials"),
+            evidence.plot_esketamine_forest,
             Control("subset", ["all five trials"]),
-            evidence_figures.describe_esketamine_forest,
+            evidence.describe_esketamine_forest,
         ),
         (
             "events forest",
-            lambda: evidence_figures.binary_effects("risk ratio"),
-            evidence_figures.plot_binary_forest,
+            lambda: evidence.binary_effects("risk ratio"),
+            evidence.plot_binary_forest,
             Control("measure", ["risk ratio"]),
-            evidence_figures.describe_binary_forest,
+            evidence.describe_binary_forest,
         ),
     ]
     cases += [
@@ -266,26 +263,26 @@ def mechanism_frame_seconds(repeats: int = 7) -> dict[str, dict[str, float]]:
                 safety.plasma_curve("esketamine nasal spray"),
                 safety.load_acute_effects(),
             ),
-            safety_figures.plot_acute_effects,
+            safety.plot_acute_effects,
             Control("formulation", ["esketamine nasal spray"]),
-            safety_figures.describe_acute_effects,
+            safety.describe_acute_effects,
         ),
         (
             "adverse events",
             safety.load_adverse_events,
-            safety_figures.plot_adverse_events,
+            safety.plot_adverse_events,
             Control("trial", ["ASPIRE II"]),
-            safety_figures.describe_adverse_events,
+            safety.describe_adverse_events,
         ),
         (
             "claim timeline",
             lambda: (
-                claims_figures.drug_remaining(np.geomspace(claims_figures.AXIS_DAYS[0], 3.0, 200)),
+                claims.drug_remaining(np.geomspace(claims.AXIS_DAYS[0], 3.0, 200)),
                 claims.load_benefit_durability(),
             ),
-            claims_figures.plot_claim_timeline,
+            claims.plot_claim_timeline,
             Control("claim", ["lasting_mental_health"]),
-            claims_figures.describe_claim_timeline,
+            claims.describe_claim_timeline,
         ),
     ]
     results = {}
