@@ -12,6 +12,7 @@ imports the pharmacokinetics model and nothing else.
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable, Iterable
 
 
@@ -31,6 +32,7 @@ def lazy_exports(
         return getattr(importlib.import_module(f"{package}.{module_of[name]}"), name)
 
     def __dir__() -> list[str]:
-        return sorted(module_of)
+        # What the package holds already (its modules once imported) and what it can import.
+        return sorted({*vars(sys.modules[package]), *module_of})
 
     return list(module_of), __getattr__, __dir__
