@@ -6,7 +6,7 @@ version) and ``release/<lesson>/<lesson>.ipynb`` (what students get), with the g
 database and ``nbgrader_config.py`` beside them. An assignment is the lesson's student copy
 (``scripts/student_notebooks.py``: no solution cells, plain Markdown) with one graded cell
 after each exercise's ``check(...)`` cell. The graded cell's hidden test calls
-``ketamine_course.exercises.grade``, which runs the exercise's checker again on the answers
+``ketamine_course.grade``, which runs the exercise's checker again on the answers
 the student's last ``check`` call passed: the checker recomputes the reference values from
 the course's models and data, so the tests hold no copy of the answers.
 
@@ -50,8 +50,8 @@ from student_notebooks import (  # noqa: E402
     student_copy,
 )
 
-from ketamine_course.exercises import EXERCISES  # noqa: E402
-from ketamine_course.references import short_citations  # noqa: E402
+from ketamine_course.core.feedback import checkers  # noqa: E402
+from ketamine_course.core.references import short_citations  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ROOT / "notebooks"
@@ -96,7 +96,7 @@ def graded_cell(label: str) -> nbformat.NotebookNode:
         f'# Graded ({POINTS_PER_EXERCISE} point{plural}): the checker of "{label}" runs again\n'
         "# on the answers your last check call gave, when your notebook is graded.\n"
         "### BEGIN HIDDEN TESTS\n"
-        "from ketamine_course.exercises import grade\n"
+        "from ketamine_course import grade\n"
         "\n"
         f'print(grade("{label}"))\n'
         "### END HIDDEN TESTS"
@@ -128,7 +128,7 @@ def assignment_source(
     cells = []
     for cell in source.cells:
         cells.append(cell)
-        cells += [graded_cell(label) for label in check_labels(cell) if label in EXERCISES]
+        cells += [graded_cell(label) for label in check_labels(cell) if label in checkers()]
     source.cells = cells
     return source
 

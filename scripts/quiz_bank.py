@@ -22,7 +22,7 @@ import csv
 import sys
 from pathlib import Path
 
-from ketamine_course.interactive import self_check_bank
+from ketamine_course.core.interactive import self_check_bank
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "ketamine-course-quiz"

@@ -24,7 +24,7 @@ from markdown_it.renderer import RendererHTML
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
-from ketamine_course.references import short_citations
+from ketamine_course.core.references import short_citations
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTION_TAG = "solution"

@@ -14,8 +14,9 @@ import nbformat
 import pytest
 
 from conftest import NOTEBOOKS, ROOT
-from ketamine_course.exercises import EXERCISES, grade
-from ketamine_course.interactive import self_check_bank
+from ketamine_course import grade
+from ketamine_course.core.feedback import checkers
+from ketamine_course.core.interactive import self_check_bank
 from ketamine_course.safety import number_needed_to_harm
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -64,7 +65,7 @@ def checked_exercises(lesson) -> list[str]:
     """The labels of the lesson's exercises that have a checker, in reading order."""
     text = "\n".join(c.source for c in read(lesson).cells if c.cell_type == "markdown")
     labels = re.findall(r"^`{3,}\{exercise(?:-start)?\}[^\n]*\n:label: ([\w-]+)", text, re.M)
-    return [label for label in labels if label in EXERCISES]
+    return [label for label in labels if label in checkers()]
 
 
 def test_every_exercise_has_one_graded_cell_right_after_its_answer_cell(course):
@@ -78,7 +79,7 @@ def test_every_exercise_has_one_graded_cell_right_after_its_answer_cell(course):
                     assert check_labels(notebook.cells[index - 1]) == [label], label
                     assert cell.metadata.nbgrader["points"] == 1
         graded += labels
-    assert sorted(graded) == sorted(EXERCISES)
+    assert sorted(graded) == sorted(checkers())
 
 
 def test_hidden_tests_call_the_checker_and_hold_no_answer(course):
@@ -89,7 +90,7 @@ def test_hidden_tests_call_the_checker_and_hold_no_answer(course):
         for label, test in hidden.items():
             # The whole test: the checker, on the student's answers; no value of its own.
             code = test.split("### BEGIN HIDDEN TESTS\n")[1].split("\n### END HIDDEN TESTS")[0]
-            assert code == f'from ketamine_course.exercises import grade\n\nprint(grade("{label}"))'
+            assert code == f'from ketamine_course import grade\n\nprint(grade("{label}"))'
             assert shown[label] == test.split("### BEGIN HIDDEN TESTS")[0].rstrip("\n")
             assert "grade(" not in shown[label] and "HIDDEN" not in shown[label]
 
@@ -153,7 +154,7 @@ def test_no_student_or_assignment_copy_holds_an_answer_key(course, lesson):
 
 
 def test_grade_checks_the_last_answers_again(monkeypatch):
-    monkeypatch.setattr("ketamine_course.exercises._last_answers", {})
+    monkeypatch.setattr("ketamine_course.core.feedback._last_answers", {})
     with pytest.raises(AssertionError, match=r'No answer: check\("safety-blood-pressure"'):
         grade("safety-blood-pressure")
     younger = number_needed_to_harm(29, 346, 1, 222)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ketamine_course.circuit import (
+from ketamine_course.mechanism import (
     DEFAULT_CIRCUIT,
     PlasticityParameters,
     rate_time_course,

@@ -20,9 +20,9 @@ from ketamine_course.claims import (
     unknown_citations,
     verdict_counts,
 )
-from ketamine_course.datasets import citation_keys
-from ketamine_course.interactive import ALL, filter_table
-from ketamine_course.references import short_citations
+from ketamine_course.core.datasets import citation_keys
+from ketamine_course.core.interactive import ALL, filter_table
+from ketamine_course.core.references import short_citations
 
 BIB_PATH = ROOT / "book" / "references.bib"
 BIB_KEYS = set(parse_file(str(BIB_PATH)).entries)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pytest
 
-from ketamine_course.claims import ClaimDataError, load_benefit_durability
-from ketamine_course.claims_figures import (
+from ketamine_course.claims import (
     CLAIM_WINDOWS,
+    ClaimDataError,
     describe_claim_timeline,
     drug_remaining,
+    load_benefit_durability,
     plot_claim_timeline,
 )
 

@@ -440,7 +440,7 @@ def test_egger_test_finds_an_asymmetry_built_into_the_data():
 
 
 def test_figure_choices_are_checked():
-    from ketamine_course import evidence_figures as figures
+    from ketamine_course.evidence import figures
 
     with pytest.raises(ValueError, match="subset must be one of"):
         figures.esketamine_effects("everything")
@@ -451,7 +451,7 @@ def test_figure_choices_are_checked():
 
 
 def test_the_events_figure_shows_every_binary_row_it_names():
-    from ketamine_course import evidence_figures as figures
+    from ketamine_course.evidence import figures
 
     effects = figures.binary_effects("risk ratio")
     assert len(effects) == len(figures.BINARY_ROWS)
@@ -536,7 +536,7 @@ def test_pooled_estimates_hold_the_published_values():
 
 
 def test_pooled_figure_rows_and_choices():
-    from ketamine_course import evidence_figures as figures
+    from ketamine_course.evidence import figures
 
     response = figures.pooled_rows("response")
     assert response.attrs["log_scale"]

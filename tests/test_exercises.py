@@ -17,7 +17,7 @@ import pytest
 
 from conftest import NOTEBOOKS
 from ketamine_course import check
-from ketamine_course.exercises import EXERCISES, Feedback
+from ketamine_course.core.feedback import Feedback, checkers
 
 LABEL = re.compile(r"^`{3,}\{exercise\}\n:label: (\S+)", re.M)
 
@@ -240,7 +240,7 @@ def code_exercises() -> set[str]:
 
 
 def test_every_code_exercise_has_a_checker_and_every_checker_an_exercise():
-    assert set(EXERCISES) == code_exercises() == set(ACCEPTED)
+    assert set(checkers()) == code_exercises() == set(ACCEPTED)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -248,7 +248,7 @@ def test_each_code_exercise_is_followed_by_an_answer_cell_for_its_checker(path):
     notebook = nbformat.read(path, as_version=4)
     for index, cell in enumerate(notebook.cells):
         found = LABEL.findall(cell.source) if cell.cell_type == "markdown" else []
-        if not found or found[0] not in EXERCISES:
+        if not found or found[0] not in checkers():
             continue
         label = found[0]
         answer = notebook.cells[index + 1]
@@ -256,7 +256,7 @@ def test_each_code_exercise_is_followed_by_an_answer_cell_for_its_checker(path):
         assert "solution" not in answer.metadata.get("tags", []), label
         assert f'check(\n    "{label}"' in answer.source or f'check("{label}"' in answer.source
         names = set(re.findall(r"(\w+)=\.\.\.", answer.source))
-        assert names == set(inspect.signature(EXERCISES[label]).parameters), label
+        assert names == set(inspect.signature(checkers()[label]).parameters), label
 
 
 @pytest.mark.parametrize("label", sorted(ACCEPTED))

@@ -13,8 +13,8 @@ from ipywidgets.widgets.widget import _instances as widget_instances
 from ipywidgets.widgets.widget_link import Link
 from matplotlib.backends.backend_svg import RendererSVG
 
-import ketamine_course.interactive as interactive
-from ketamine_course.interactive import (
+import ketamine_course.core.interactive as interactive
+from ketamine_course.core.interactive import (
     MAX_FRAMES,
     Control,
     figure_to_svg,
@@ -22,7 +22,7 @@ from ketamine_course.interactive import (
     render_frames,
     self_check,
 )
-from ketamine_course.style import course_style
+from ketamine_course.core.style import course_style
 
 
 def line_plot(slope, color="C0"):

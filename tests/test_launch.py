@@ -283,13 +283,13 @@ def test_installed_package_carries_its_data_and_bibliography(tmp_path):
 import sys
 sys.path.insert(0, {str(site)!r})
 import ketamine_course
-from ketamine_course import datasets, references
+from ketamine_course.core import datasets, references
 assert ketamine_course.__file__.startswith({str(site)!r}), ketamine_course.__file__
 labels = references.short_citations()
 assert labels["anis1983dissociative"].startswith("Anis"), labels["anis1983dissociative"]
 for name in {sorted(p.name for p in (ROOT / "ketamine_course" / "data").glob("*.csv"))!r}:
     assert len(datasets.read_table(name)) > 0, name
-from ketamine_course.interactive import self_check_bank
+from ketamine_course.core.interactive import self_check_bank
 assert len(self_check_bank()) >= 19
 print(len(labels))
 """

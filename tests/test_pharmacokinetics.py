@@ -116,7 +116,7 @@ def test_oral_time_to_peak_is_the_published_mean():
 # the peak would come at about 15 min, not the hour Chong et al. measured: the sources disagree,
 # and the calibrated model's peak is less than half the published one.
 def test_the_published_oral_peak_and_time_to_peak_cannot_both_hold():
-    from ketamine_course.pharmacokinetics import (
+    from ketamine_course.pharmacokinetics.model import (
         CLEMENTS_NIMMO_1981,
         _single_dose_tmax,
         absorption_rate_for_peak,

@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 from conftest import ROOT
-from ketamine_course.interactive import self_check_bank
+from ketamine_course.core.interactive import self_check_bank
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import quiz_bank  # noqa: E402

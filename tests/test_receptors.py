@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.integrate import solve_ivp
 
-from ketamine_course.receptors import (
+from ketamine_course.mechanism import (
     AMPA,
     KETAMINE_POTENCY,
     KETAMINE_TRAPPING,

@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from pybtex.database import parse_file
 
 from conftest import NOTEBOOKS, ROOT
-from ketamine_course.references import short_citations
+from ketamine_course.core.references import short_citations
 
 BIB = parse_file(str(ROOT / "book" / "references.bib"))
 

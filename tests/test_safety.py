@@ -12,17 +12,15 @@ from conftest import csv_with_changes
 from ketamine_course.pharmacokinetics import tmax_min
 from ketamine_course.safety import (
     FORMULATIONS,
+    TRIALS,
     SafetyDataError,
+    describe_acute_effects,
+    describe_adverse_events,
     fraction_of_peak,
     load_acute_effects,
     load_adverse_events,
     number_needed_to_harm,
     plasma_curve,
-)
-from ketamine_course.safety_figures import (
-    TRIALS,
-    describe_acute_effects,
-    describe_adverse_events,
     plot_acute_effects,
     plot_adverse_events,
 )

@@ -10,8 +10,8 @@ import nbformat
 import pytest
 
 from conftest import NOTEBOOKS, RAW_MYST, ROOT, executed_in_the_book_build
-from ketamine_course.interactive import self_check_bank
-from ketamine_course.references import short_citations
+from ketamine_course.core.interactive import self_check_bank
+from ketamine_course.core.references import short_citations
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from student_notebooks import exercise_numbers, myst_parser, plain_markdown  # noqa: E402

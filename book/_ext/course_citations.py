@@ -4,7 +4,7 @@ A BibTeX author list that names one author and ends in ``and others`` means "et 
 sphinxcontrib-bibtex's author–year style joins the two names as "Dean and others, 2021".
 This extension registers the course's reference style, ``course_author_year``: the same
 style, except that a list ending in ``others`` is cited as its first author and "et al.",
-the form the course's widget tables use (``ketamine_course.references.short_citation``).
+the form the course's widget tables use (``ketamine_course.core.references.short_citation``).
 """
 
 from __future__ import annotations

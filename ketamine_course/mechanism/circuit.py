@@ -3,7 +3,7 @@ NMDA receptors, an excitatory–inhibitory population model of disinhibition,
 and a conceptual model of plasticity that outlasts the drug.
 
 The synaptic parts reuse the published receptor models of
-:mod:`ketamine_course.receptors`. The cell, circuit and plasticity parameters
+:mod:`ketamine_course.mechanism.receptors`. The cell, circuit and plasticity parameters
 are illustrative, chosen to show a mechanism's logic; their docstrings say so,
 and the lessons say which behaviours have been observed and where.
 """
@@ -17,7 +17,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.integrate import solve_ivp, trapezoid
 
-from .checks import as_finite_array, as_positive_float
+from ketamine_course.core.checks import as_finite_array, as_positive_float
+
 from .receptors import (
     AMPA,
     GLUTAMATE_PULSE_MM,
@@ -90,8 +91,8 @@ def simulate_coincidence(
     """A glutamate release onto a cell, with or without a postsynaptic depolarization.
 
     The release (1 mM for 1 ms at ``synapse_ms``) opens AMPA and NMDA
-    receptors (the :data:`~ketamine_course.receptors.AMPA` and
-    :data:`~ketamine_course.receptors.NMDA` schemes); the NMDA conductance is
+    receptors (the :data:`~ketamine_course.mechanism.receptors.AMPA` and
+    :data:`~ketamine_course.mechanism.receptors.NMDA` schemes); the NMDA conductance is
     scaled by the Mg²⁺ block at the moment's voltage. A current step stands
     for the depolarization that other inputs or a back-propagating action
     potential would bring.

@@ -2,7 +2,7 @@
 its alt text from the same numbers the figure shows.
 
 Every ``plot_*`` function returns a new matplotlib figure, so it can drive a
-kernel-free interactive figure (:func:`ketamine_course.frame_figure`).
+kernel-free interactive figure (:func:`ketamine_course.core.interactive.frame_figure`).
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+
+from ketamine_course.core.style import MARKERS, MUTED, PALETTE
 
 from .circuit import (
     DEFAULT_CIRCUIT,
@@ -37,7 +39,6 @@ from .receptors import (
     nmda_current_pA,
     open_fraction,
 )
-from .style import MARKERS, MUTED, PALETTE
 
 VOLTAGES_MV = np.linspace(-100.0, 60.0, 321)
 MG_VALUES_MM = (0.0, 0.3, 1.0, 2.0)
@@ -258,7 +259,7 @@ def plot_concentration_block(plasma: str, condition: str) -> Figure:
 
     ``plasma`` is ``"total"`` (the published total plasma levels) or ``"free"`` (scaled to
     the unbound share, at least 53 %); ``condition`` is a key of
-    :data:`~ketamine_course.receptors.BLOCK_CONDITIONS`.
+    :data:`~ketamine_course.mechanism.receptors.BLOCK_CONDITIONS`.
     In Mg²⁺ the Mg²⁺-free racemate curve stays as a thin gray line for comparison.
     """
     scale = _plasma_scale(plasma)

@@ -11,8 +11,8 @@ from contextlib import contextmanager
 
 import matplotlib as mpl
 
-# Okabe & Ito's palette, designed to stay distinguishable under the common
-# forms of color-vision deficiency.
+#: Okabe & Ito's palette, designed to stay distinguishable under the common
+#: forms of color-vision deficiency.
 PALETTE: dict[str, str] = {
     "orange": "#E69F00",
     "sky_blue": "#56B4E9",

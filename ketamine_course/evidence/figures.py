@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .evidence import (
+from ketamine_course.core.style import MUTED, PALETTE
+
+from .model import (
     PooledEffect,
     effect_sizes,
     leave_one_out,
@@ -17,7 +19,6 @@ from .evidence import (
     reported_effects,
     select,
 )
-from .style import MUTED, PALETTE
 
 #: Subsets of the esketamine-versus-placebo trials shown in the forest plot.
 ESKETAMINE_SETS: dict[str, list[str]] = {
@@ -245,7 +246,7 @@ UNBLINDING_N_PER_ARM = 40
 
 
 def unblinding_runs() -> dict[float, tuple[np.ndarray, np.ndarray]]:
-    from .evidence import simulate_unblinded_trials
+    from .model import simulate_unblinded_trials
 
     return {
         u: simulate_unblinded_trials(
@@ -331,7 +332,7 @@ MAP_VIEWS = ("all rows", "depression", "beyond depression")
 
 
 def _map_rows(view: str) -> pd.DataFrame:
-    from .evidence import load_evidence_map
+    from .model import load_evidence_map
 
     if view not in MAP_VIEWS:
         raise ValueError(f"view must be one of {list(MAP_VIEWS)}, got {view!r}")
@@ -409,7 +410,7 @@ POOLED_OUTCOMES = ("depression score", "response", "remission")
 
 def pooled_rows(outcome: str) -> pd.DataFrame:
     """Published pooled estimates for one outcome, ready for :func:`forest`."""
-    from .evidence import load_pooled_estimates
+    from .model import load_pooled_estimates
 
     if outcome not in POOLED_OUTCOMES:
         raise ValueError(f"outcome must be one of {list(POOLED_OUTCOMES)}, got {outcome!r}")
@@ -452,7 +453,7 @@ def plot_pooled(outcome: str) -> Figure:
 
 def describe_pooled(outcome: str) -> str:
     """Alt text of :func:`plot_pooled`."""
-    from .evidence import load_pooled_estimates
+    from .model import load_pooled_estimates
 
     table = load_pooled_estimates()
     table = table[table["outcome"] == outcome]

@@ -22,8 +22,8 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.integrate import trapezoid
 from scipy.optimize import brentq
 
-from .checks import as_finite_array, as_positive_float
-from .receptors import (
+from ketamine_course.core.checks import as_finite_array, as_positive_float
+from ketamine_course.mechanism.receptors import (
     BRAIN_MG_MM,
     MAX_PLASMA_BOUND_FRACTION,
     RESTING_V_MV,
@@ -510,7 +510,7 @@ def estimated_block(
     (free) concentration: the brain-to-plasma ratio is not known well enough
     in people to do better. Block is computed in ``mg_mM`` of external Mg²⁺ at
     ``v_mV`` (by default the brain's 1 mM at −70 mV; see
-    :func:`~ketamine_course.receptors.fraction_blocked`).
+    :func:`~ketamine_course.mechanism.receptors.fraction_blocked`).
     """
     conc_uM = ng_per_ml_to_uM(result.conc_ng_per_ml)
     if free:

@@ -14,7 +14,7 @@ import re
 
 import pandas as pd
 
-from .datasets import citation_keys, read_table
+from ketamine_course.core.datasets import citation_keys, read_table
 
 #: The allowed verdicts, from best to worst supported, with what each means.
 VERDICTS: dict[str, str] = {
@@ -102,7 +102,7 @@ def claims_table_html(claims: pd.DataFrame, labels: dict[str, str]) -> str:
     labels
         Maps each citation key to the text shown for it, such as
         ``"Murrough et al., 2013"`` (see
-        :func:`ketamine_course.references.short_citations`).
+        :func:`ketamine_course.core.references.short_citations`).
     """
     if claims.empty:
         return '<p class="kc-empty" role="status">No claim matches this choice.</p>'

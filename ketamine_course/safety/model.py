@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from .checks import as_finite_array
-from .datasets import citation_keys, read_table
-from .pharmacokinetics import PKResult, cmax_ng_per_ml, simulate
+from ketamine_course.core.checks import as_finite_array
+from ketamine_course.core.datasets import citation_keys, read_table
+from ketamine_course.pharmacokinetics.model import PKResult, cmax_ng_per_ml, simulate
 
 ACUTE_COLUMNS = (
     "formulation",
@@ -60,7 +60,7 @@ class Formulation:
     Attributes
     ----------
     route
-        Key of :data:`ketamine_course.pharmacokinetics.ROUTES`.
+        Key of :data:`ketamine_course.pharmacokinetics.model.ROUTES`.
     dose_mg
         The dose in milligrams (for a weight-based dose, for ``weight_kg``).
     weight_kg

@@ -7,15 +7,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from .pharmacokinetics import (
+from ketamine_course.core.style import MARKERS, MUTED, PALETTE
+from ketamine_course.mechanism.receptors import PLASMA_LEVELS, block_condition
+
+from .model import (
     PKResult,
     cmax_ng_per_ml,
     estimated_block,
     simulate,
     tmax_min,
 )
-from .receptors import PLASMA_LEVELS, block_condition
-from .style import MARKERS, MUTED, PALETTE
 
 #: Body weight of the figures' standard adult.
 WEIGHT_KG = 70.0
@@ -136,7 +137,7 @@ def describe_routes(route: str, dose_mg_per_kg: float) -> str:
 def plot_block(route: str, condition: str = "1 mM Mg²⁺, −70 mV (model, at rest)") -> Figure:
     """Estimated NMDA-receptor block over time after 0.5 mg/kg by one route.
 
-    ``condition`` is a key of :data:`~ketamine_course.receptors.BLOCK_CONDITIONS`.
+    ``condition`` is a key of :data:`~ketamine_course.mechanism.receptors.BLOCK_CONDITIONS`.
     """
     mg, v = block_condition(condition)
     fig, ax = plt.subplots(figsize=(7.5, 3.0), layout="constrained")

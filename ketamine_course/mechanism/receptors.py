@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.linalg import block_diag, expm
 
-from .checks import as_finite_array, as_positive_float
+from ketamine_course.core.checks import as_finite_array, as_positive_float
 
 # ---------------------------------------------------------------------------
 # Mg²⁺ block

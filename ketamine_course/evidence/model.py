@@ -23,8 +23,8 @@ from statsmodels.stats.meta_analysis import (
     effectsize_smd,
 )
 
-from .checks import as_finite_array
-from .datasets import read_table
+from ketamine_course.core.checks import as_finite_array
+from ketamine_course.core.datasets import read_table
 
 #: Columns every row must fill.
 REQUIRED_COLUMNS = (

@@ -185,9 +185,9 @@ def _text_metrics_shared_across_frames() -> Iterator[None]:
     frame's time. The frames of a figure share most of their text.
     """
     measure = RendererSVG.get_text_width_height_descent
-    RendererSVG.get_text_width_height_descent = lambda self, text, font, ismath: (
-        _svg_text_metrics(text, font.copy(), ismath)  # a copy: a key must not change
-    )
+    RendererSVG.get_text_width_height_descent = lambda self, text, font, ismath: _svg_text_metrics(
+        text, font.copy(), ismath
+    )  # a copy: a key must not change
     try:
         yield
     finally:
@@ -258,13 +258,13 @@ def render_frames(
         arguments as ``plot`` that returns the alt text of that frame.
     max_frames, max_bytes
         Page-weight guards: the number of frames, and their total size as
-        compressed SVG (see :attr:`~ketamine_course.interactive.Frame.compressed_size`).
+        compressed SVG (see :attr:`~ketamine_course.core.interactive.Frame.compressed_size`).
 
     Returns
     -------
     dict
         Maps each tuple of value positions (one per control) to its
-        :class:`~ketamine_course.interactive.Frame`.
+        :class:`~ketamine_course.core.interactive.Frame`.
     """
     controls = _check_controls(controls)
     combinations = _value_positions(
@@ -338,8 +338,8 @@ def frame_figure(
 ) -> widgets.VBox:
     """An interactive figure whose frames switch in the browser, no kernel needed.
 
-    Arguments are those of :func:`~ketamine_course.render_frames`. Display the returned widget
-    (make it the last expression of a cell).
+    Arguments are those of :func:`~ketamine_course.core.interactive.render_frames`. Display
+    the returned widget (make it the last expression of a cell).
 
     Examples
     --------
@@ -381,7 +381,8 @@ def self_check(
     """A multiple-choice question whose feedback appears without a kernel.
 
     Called with a label alone (``self_check("history-check-1")``), it draws that question of
-    :func:`~ketamine_course.interactive.self_check_bank`; otherwise it takes the question in full.
+    :func:`~ketamine_course.core.interactive.self_check_bank`; otherwise it takes the question
+    in full.
 
     Parameters
     ----------

@@ -6,10 +6,11 @@ import numpy as np
 from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 
-from .claims import load_benefit_durability
-from .datasets import citation_keys
-from .safety import fraction_of_peak
-from .style import MUTED, PALETTE
+from ketamine_course.core.datasets import citation_keys
+from ketamine_course.core.style import MUTED, PALETTE
+from ketamine_course.safety.model import fraction_of_peak
+
+from .model import load_benefit_durability
 
 #: Claims the figure can test, with the time window each one promises (days).
 CLAIM_WINDOWS: dict[str, tuple[str, float, float]] = {

@@ -8,8 +8,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from .pharmacokinetics import cmax_ng_per_ml, tmax_min
-from .safety import (
+from ketamine_course.core.style import MARKERS, MUTED, PALETTE
+from ketamine_course.pharmacokinetics.model import cmax_ng_per_ml, tmax_min
+
+from .model import (
     FORMULATIONS,
     REMS_OBSERVATION_MIN,
     fraction_of_peak,
@@ -17,7 +19,6 @@ from .safety import (
     load_adverse_events,
     plasma_curve,
 )
-from .style import MARKERS, MUTED, PALETTE
 
 #: Color and marker of each acute effect, the same in every frame.
 EFFECT_STYLES: dict[str, tuple[str, str]] = {

@@ -45,7 +45,7 @@ def short_citation(entry: Entry) -> str:
 
 #: The course bibliography. In the repository this is a link to ``book/references.bib``;
 #: an installed package (Binder, a JupyterHub image, Colab) carries a copy of it.
-COURSE_BIBLIOGRAPHY = Path(__file__).resolve().parent / "data" / "references.bib"
+COURSE_BIBLIOGRAPHY = Path(__file__).resolve().parent.parent / "data" / "references.bib"
 
 
 def short_citations(bib_path: str | os.PathLike | None = None) -> dict[str, str]:
