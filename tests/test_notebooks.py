@@ -66,6 +66,15 @@ def test_notebook_ran_top_to_bottom_in_a_fresh_kernel(book_build, path):
         if output.output_type == "error"
     ]
     assert errors == []
+    # Nothing on standard error either (warnings, log lines): the book would show it to
+    # readers above the figure, as matplotlib's font warnings were once shown.
+    stderr = [
+        output.text
+        for cell in code
+        for output in cell.get("outputs", [])
+        if output.output_type == "stream" and output.name == "stderr"
+    ]
+    assert stderr == []
 
 
 def test_the_book_runs_each_notebook_in_an_empty_folder():
