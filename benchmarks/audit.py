@@ -119,7 +119,7 @@ def misses(scores: dict) -> list[str]:
 
 
 def main() -> int:
-    chromium = find_chromium()
+    chromium = find_chromium(prefer_headless_shell=False)
     if chromium is None or not LIGHTHOUSE.exists() or not HTML.is_dir():
         print("needs Chromium, node_modules/.bin/lighthouse and a built book (make book)")
         return 2

@@ -54,7 +54,7 @@ def page_weight(urls: set[str]) -> int:
 def browser_measurements() -> tuple[dict[str, int], float | None]:
     from playwright.sync_api import sync_playwright
 
-    executable = find_chromium()
+    executable = find_chromium(prefer_headless_shell=False)
     if executable is None:
         print("Chromium not found: page weight and switch latency not measured")
         return {}, None

@@ -1,8 +1,8 @@
 """Print the built book to one PDF: every page of the table of contents, in order.
 
-Run with ``make pdf`` (it builds the book first). Each page is opened in Debian's Chromium
-(through Playwright), its interactive figures are drawn at their default frame, it is printed
-with the theme's print styles, and the pages are joined with pypdf into
+Run with ``make pdf`` (it builds the book first). Each page is opened in Debian's Chromium (its
+headless shell when installed) through Playwright, its interactive figures are drawn at their
+default frame, it is printed with the theme's print styles, and the pages are joined with pypdf into
 ``_build/pdf/ketamine-course.pdf``. Everything comes from PyPI or the system package manager.
 """
 
@@ -67,7 +67,10 @@ def print_book(html_dir: Path, output: Path) -> int:
 
     chromium = find_chromium()
     if chromium is None:
-        raise SystemExit("Chromium not found: apt-get install chromium, or set CHROMIUM")
+        raise SystemExit(
+            "Chromium not found: apt-get install chromium-headless-shell (or chromium), "
+            "or set CHROMIUM"
+        )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:

@@ -237,16 +237,30 @@ def book_server(built_html) -> str:
     server.shutdown()
 
 
-def find_chromium() -> str | None:
-    candidate = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    return candidate if candidate and Path(candidate).exists() else None
+def find_chromium(prefer_headless_shell: bool = True) -> str | None:
+    """The Chromium to drive: ``$CHROMIUM`` if set, else Debian's ``chromium-headless-shell``
+    or ``chromium``, in the preferred order; None when there is neither.
+
+    The headless shell is the same Blink and V8 as Chromium without the desktop browser
+    around them: the test suite takes about a quarter less processor time in it. What
+    measures a reader's browser (Lighthouse, frame switch latency) prefers the full one.
+    """
+    names = ["chromium-headless-shell", "chromium"]
+    if not prefer_headless_shell:
+        names.reverse()
+    found = [path for name in names if (path := shutil.which(name))]
+    candidate = os.environ.get("CHROMIUM") or (found + ["/usr/bin/chromium"])[0]
+    return candidate if Path(candidate).exists() else None
 
 
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium driven by Playwright; skips (fails under CI) when absent."""
+    """Chromium driven by Playwright (see find_chromium); skips (fails under CI) when absent."""
     executable = find_chromium()
-    message = "Chromium not found: install it (e.g. 'apt-get install chromium') or set CHROMIUM"
+    message = (
+        "Chromium not found: install it (e.g. 'apt-get install chromium-headless-shell' or "
+        "'apt-get install chromium') or set CHROMIUM"
+    )
     if executable is None:
         if IN_CI:
             pytest.fail(message)

@@ -18,6 +18,7 @@ def _parsed(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
+@cache
 def _anchors(path: Path) -> set[str]:
     soup = _parsed(path)
     return {tag["id"] for tag in soup.find_all(id=True)} | {

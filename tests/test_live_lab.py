@@ -92,6 +92,15 @@ def lab_server(tmp_path_factory):
         log.close()
 
 
+@pytest.fixture(scope="module")
+def lab_browser(browser):
+    """One browser context for the module's tests: JupyterLab's scripts are fetched and
+    compiled once, then served from its cache, as on a returning visitor's browser."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    yield context
+    context.close()
+
+
 @pytest.fixture
 def jupyterlab(lab_server):
     """The module's JupyterLab, as fresh for each test: no kernel left running, no tab to
@@ -165,11 +174,10 @@ RUN_DOWN_TO = """([text, included]) => {
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_lesson_reads_cleanly_and_its_figure_responds_live_in_jupyterlab(
-    browser, jupyterlab, tmp_path, path
+    lab_browser, jupyterlab, tmp_path, path
 ):
     base, token, log = jupyterlab
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
+    page = lab_browser.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
@@ -202,7 +210,7 @@ def test_lesson_reads_cleanly_and_its_figure_responds_live_in_jupyterlab(
         assert after != before
         assert errors == []
     finally:
-        context.close()
+        page.close()
 
 
 # Sets the source of the first cell that checks `label` and runs it; returns its index.
@@ -220,11 +228,10 @@ ANSWER_AND_RUN = """([label, source]) => {
 }"""
 
 
-def test_answer_cell_gives_feedback_live_in_jupyterlab(browser, jupyterlab):
+def test_answer_cell_gives_feedback_live_in_jupyterlab(lab_browser, jupyterlab):
     """A student types an answer into an exercise's answer cell, runs it and reads the hint."""
     base, token, _ = jupyterlab
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
+    page = lab_browser.new_page()
     try:
         page.goto(f"{base}/lab/tree/notebooks/02_glutamate_nmda.ipynb?token={token}")
         page.wait_for_function(NOTEBOOK_READY, timeout=120_000)
@@ -250,7 +257,7 @@ def test_answer_cell_gives_feedback_live_in_jupyterlab(browser, jupyterlab):
         )
         feedback.filter(has_text="Correct.").wait_for(timeout=60_000)
     finally:
-        context.close()
+        page.close()
 
 
 def test_the_raw_myst_check_flags_unrendered_syntax():
