@@ -20,7 +20,13 @@ from test_browser import (
     record_console,
     start_widgets,
 )
-from test_readers import OVERFLOW, check_enlarging, live_opening_frames, static_opening_frames
+from test_readers import (
+    ICONS,
+    OVERFLOW,
+    check_enlarging,
+    live_opening_frames,
+    static_opening_frames,
+)
 
 from conftest import DEVICES
 from test_book import page_and_widgets
@@ -92,6 +98,7 @@ def visit(browser, book_server: str, built_html, name: str, device: str) -> Visi
         if has_figures and not isinstance(found.outcomes["opening frames"], Exception):
             attempt("opening frames", live_opening_frames, page, found.outcomes["opening frames"])
         attempt("axe", axe_violations, page)
+        attempt("icons", page.evaluate, ICONS)
         if device == "phone":
             attempt("width", page.evaluate, OVERFLOW)
         if has_figures:

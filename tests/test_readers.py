@@ -354,3 +354,58 @@ def test_no_page_is_wider_than_a_phone(page_visit, name, device):
     result = page_visit(name, device).result("width")
     assert result["scrollWidth"] <= result["width"], result
     assert result["wide"] == [], result
+
+
+# Every icon character the page draws with a Font Awesome font (in a pseudo-element or as
+# text), shown or hidden, with the family and weight that pick its font file.
+ICONS = """() => {
+  const found = new Map();
+  const add = (text, style) => {
+    for (const character of text) {
+      const code = character.codePointAt(0);
+      if (code < 0xe000 || code > 0xf8ff) continue;
+      const key = `${code} ${style.fontFamily} ${style.fontWeight}`;
+      found.set(key, {code, family: style.fontFamily, weight: Number(style.fontWeight)});
+    }
+  };
+  for (const element of document.querySelectorAll("body *")) {
+    for (const pseudo of ["::before", "::after"]) {
+      const style = getComputedStyle(element, pseudo);
+      if (style.fontFamily.includes("Font Awesome") && style.content.startsWith('"')) {
+        add(style.content.slice(1, -1), style);
+      }
+    }
+    const style = getComputedStyle(element);
+    if (style.fontFamily.includes("Font Awesome")) {
+      for (const node of element.childNodes) {
+        if (node.nodeType === Node.TEXT_NODE) add(node.textContent, style);
+      }
+    }
+  }
+  return [...found.values()];
+}"""
+
+
+def icon_font_file(family: str, weight: int) -> str:
+    """The theme's font file that draws Font Awesome ``family`` at ``weight``."""
+    if "Brands" in family:
+        return "fa-brands-400.woff2"
+    return "fa-solid-900.woff2" if weight >= 600 else "fa-regular-400.woff2"
+
+
+@pytest.mark.parametrize(("name", "device"), visited(toc_files()))
+def test_every_icon_a_page_draws_is_in_the_font_that_draws_it(page_visit, built_html, name, device):
+    """The book serves its icon fonts cut down to the icons it uses (course_icon_font): an
+    icon left out would show as an empty box."""
+    from fontTools.ttLib import TTFont
+
+    drawn = page_visit(name, device).result("icons")
+    # The search button, the contents and the menu are drawn on every page.
+    assert len(drawn) >= 3, drawn
+    fonts = built_html / "_static" / "vendor" / "fontawesome" / "webfonts"
+    missing = []
+    for icon in drawn:
+        file = icon_font_file(icon["family"], icon["weight"])
+        if icon["code"] not in TTFont(fonts / file).getBestCmap():
+            missing.append(f"U+{icon['code']:04X} in {file}")
+    assert missing == []
