@@ -123,6 +123,8 @@ def main() -> int:
     if chromium is None or not LIGHTHOUSE.exists() or not HTML.is_dir():
         print("needs Chromium, node_modules/.bin/lighthouse and a built book (make book)")
         return 2
+    # Scores depend on the browser: say which one Lighthouse drove.
+    print(f"Lighthouse drives {chromium}")
     server = ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(StaticHost, directory=str(HTML))
     )

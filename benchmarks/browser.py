@@ -58,6 +58,8 @@ def browser_measurements() -> tuple[dict[str, int], float | None]:
     if executable is None:
         print("Chromium not found: page weight and switch latency not measured")
         return {}, None
+    # Switch latency depends on the browser: say which one measured it.
+    print(f"page weight and frame switch measured in {executable}")
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(HTML)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"

@@ -239,7 +239,8 @@ def book_server(built_html) -> str:
 
 def find_chromium(prefer_headless_shell: bool = True) -> str | None:
     """The Chromium to drive: ``$CHROMIUM`` if set, else Debian's ``chromium-headless-shell``
-    or ``chromium``, in the preferred order; None when there is neither.
+    or ``chromium`` on the PATH, in the preferred order, else ``/usr/bin/chromium``; None when
+    there is none.
 
     The headless shell is the same Blink and V8 as Chromium without the desktop browser
     around them: the test suite takes about a quarter less processor time in it. What
@@ -261,6 +262,8 @@ def browser():
         "Chromium not found: install it (e.g. 'apt-get install chromium-headless-shell' or "
         "'apt-get install chromium') or set CHROMIUM"
     )
+    if os.environ.get("CHROMIUM") and executable is None:
+        message = f"CHROMIUM names {os.environ['CHROMIUM']}, which does not exist"
     if executable is None:
         if IN_CI:
             pytest.fail(message)

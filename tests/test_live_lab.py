@@ -93,7 +93,7 @@ def lab_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def lab_browser(browser):
+def lab_context(browser):
     """One browser context for the module's tests: JupyterLab's scripts are fetched and
     compiled once, then served from its cache, as on a returning visitor's browser."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -104,7 +104,8 @@ def lab_browser(browser):
 @pytest.fixture
 def jupyterlab(lab_server):
     """The module's JupyterLab, as fresh for each test: no kernel left running, no tab to
-    restore, the notebooks as stored."""
+    restore, the notebooks as stored. (The browser context, with its cache and storage, is
+    shared, as by an instructor who opens one lesson after another.)"""
     lab, folder = lab_server
     yield lab
     sessions = f"{lab.base}/api/sessions"
@@ -174,10 +175,10 @@ RUN_DOWN_TO = """([text, included]) => {
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_lesson_reads_cleanly_and_its_figure_responds_live_in_jupyterlab(
-    lab_browser, jupyterlab, tmp_path, path
+    lab_context, jupyterlab, tmp_path, path
 ):
     base, token, log = jupyterlab
-    page = lab_browser.new_page()
+    page = lab_context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
@@ -228,10 +229,10 @@ ANSWER_AND_RUN = """([label, source]) => {
 }"""
 
 
-def test_answer_cell_gives_feedback_live_in_jupyterlab(lab_browser, jupyterlab):
+def test_answer_cell_gives_feedback_live_in_jupyterlab(lab_context, jupyterlab):
     """A student types an answer into an exercise's answer cell, runs it and reads the hint."""
     base, token, _ = jupyterlab
-    page = lab_browser.new_page()
+    page = lab_context.new_page()
     try:
         page.goto(f"{base}/lab/tree/notebooks/02_glutamate_nmda.ipynb?token={token}")
         page.wait_for_function(NOTEBOOK_READY, timeout=120_000)
