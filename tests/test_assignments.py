@@ -6,9 +6,12 @@ from __future__ import annotations
 import ast
 import copy
 import csv
+import logging
+import os
 import re
 import subprocess
 import sys
+import warnings
 
 import nbformat
 import pytest
@@ -377,21 +380,29 @@ def test_the_instructor_guide_describes_the_grader_as_it_is():
     assert "### Grading a whole class on a JupyterHub" in guide
 
 
-def test_two_submissions_of_one_student_or_none_at_all_stop_with_the_reason(tmp_path):
-    def grade(folder):
-        return subprocess.run(
-            [sys.executable, str(SCRIPT), "grade", "8", str(folder), "--out", str(tmp_path)],
-            capture_output=True,
-            text=True,
-        )
+def test_two_submissions_of_one_student_or_none_at_all_stop_with_the_reason(
+    tmp_path, capsys, monkeypatch
+):
+    def grade(folder) -> tuple[int, str]:
+        """``assignments.py grade 8 folder``, run in this process (a new one would spend about
+        3 s importing nbgrader): its exit status and standard error."""
+        monkeypatch.setenv("PATH", os.environ["PATH"])  # main() puts its interpreter's first
+        traitlets = logging.getLogger("traitlets")
+        level = traitlets.level
+        with warnings.catch_warnings(), pytest.raises(SystemExit) as stop:
+            try:
+                assignments.main(["grade", "8", str(folder), "--out", str(tmp_path)])
+            finally:
+                traitlets.setLevel(level)
+        return stop.value.code, capsys.readouterr().err
 
     twice = tmp_path / "twice"
     (twice / "alice").mkdir(parents=True)
     (twice / "alice.ipynb").write_text("{}", encoding="utf-8")
-    result = grade(twice)
-    assert result.returncode == 2
-    assert "alice and alice.ipynb in" in result.stderr and "keep one" in result.stderr
+    status, stderr = grade(twice)
+    assert status == 2
+    assert "alice and alice.ipynb in" in stderr and "keep one" in stderr
     empty = tmp_path / "empty"
     empty.mkdir()
-    result = grade(empty)
-    assert result.returncode == 2 and "holds no submission" in result.stderr
+    status, stderr = grade(empty)
+    assert status == 2 and "holds no submission" in stderr
