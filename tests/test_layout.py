@@ -205,4 +205,31 @@ def test_checking_an_answer_imports_the_checkers_and_no_topic_model():
         assert f"{PACKAGE}.{topic}.exercises" in loaded, topic
         own = [name for name in loaded if name.startswith(f"{PACKAGE}.{topic}.")]
         assert own == [f"{PACKAGE}.{topic}.exercises"], own
-    assert "statsmodels" not in loaded
+    # Each lesson's kernel pays for what the first check() imports.
+    assert not {"statsmodels", "pandas", "scipy"} & set(loaded)
+
+
+def modules_loaded_by(code: str) -> set[str]:
+    """The modules a fresh interpreter has loaded after running ``code``."""
+    script = f"import sys\n{code}\nprint(' '.join(sorted(sys.modules)))\n"
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return set(result.stdout.split())
+
+
+@pytest.mark.parametrize(
+    ("code", "not_loaded"),
+    [
+        # Every lesson's first import; only Lesson 9 makes a filtered table with pandas.
+        ("from ketamine_course import Control, check, frame_figure, self_check", {"pandas"}),
+        # Lesson 9 reads the trials but pools none; the book's API page imports the module.
+        (
+            "from ketamine_course.evidence.model import load_trials; load_trials()",
+            {"statsmodels", "scipy.stats"},
+        ),
+    ],
+)
+def test_a_lesson_imports_no_heavy_library_it_does_not_use(code, not_loaded):
+    """Each of these costs 0.3 to 1 s of every build's notebook run where it is imported."""
+    assert not not_loaded & modules_loaded_by(code)

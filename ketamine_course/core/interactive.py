@@ -25,18 +25,21 @@ import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 import matplotlib as mpl
 import matplotlib.figure
 import matplotlib.pyplot as plt
 import matplotlib.textpath
-import pandas as pd
+import numpy as np
 from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.font_manager import FontProperties
 
 from .style import course_style
+
+if TYPE_CHECKING:  # only Lesson 9 makes tables, so the others skip importing pandas (0.3 s)
+    import pandas as pd
 
 #: Control kinds and the ipywidgets selection widget each one becomes.
 CONTROL_KINDS: dict[str, type[widgets.widgets.widget_selection._Selection]] = {
@@ -484,7 +487,7 @@ def filter_table(
             f"labels has {len(labels)} entries but columns has {len(columns)}; they must match"
         )
     controls = [
-        Control(column, (ALL, *pd.unique(table[column])), kind="dropdown", label=label)
+        Control(column, (ALL, *table[column].unique()), kind="dropdown", label=label)
         for column, label in zip(columns, labels)
     ]
     combinations = _value_positions(
@@ -495,10 +498,10 @@ def filter_table(
     leaves = {}
     total_bytes = 0
     for positions in combinations:
-        keep = pd.Series(True, index=table.index)
+        keep = np.ones(len(table), dtype=bool)
         for control, position in zip(controls, positions):
             if position > 0:
-                keep &= table[control.name] == control.values[position]
+                keep &= (table[control.name] == control.values[position]).to_numpy()
         markup = render(table[keep])
         total_bytes += len(gzip.compress(markup.encode("utf-8"), 6))
         if total_bytes > max_bytes:

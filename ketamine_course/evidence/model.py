@@ -16,12 +16,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy import stats
-from statsmodels.stats.meta_analysis import (
-    combine_effects,
-    effectsize_2proportions,
-    effectsize_smd,
-)
 
 from ketamine_course.core.checks import as_finite_array
 from ketamine_course.core.datasets import read_table
@@ -200,6 +194,10 @@ def effect_sizes(trials: pd.DataFrame, measure: str = "smd") -> pd.DataFrame:
     """
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {sorted(MEASURES)}, got {measure!r}")
+    # statsmodels is imported where it is used: a lesson that only reads the trials (and the
+    # book's API page) would otherwise spend a second importing it.
+    from statsmodels.stats.meta_analysis import effectsize_2proportions, effectsize_smd
+
     if measure == "smd":
         usable = trials[
             trials["outcome_type"].eq("continuous")
@@ -335,6 +333,9 @@ def pool(effects: pd.DataFrame, tau2_method: str = "paule-mandel") -> PooledEffe
             standard_error=float(np.sqrt(v[0])),
             tau2_method=tau2_method,
         )
+    from scipy import stats
+    from statsmodels.stats.meta_analysis import combine_effects
+
     # statsmodels divides by Q, which is 0 when the studies agree exactly.
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         result = combine_effects(y, v, method_re=TAU2_METHODS[tau2_method])
@@ -541,6 +542,8 @@ def simulate_unblinded_trials(
         raise ValueError(f"n_per_arm must be a whole number from 2 to 10000, got {n_per_arm!r}")
     if not (isinstance(n_trials, int) and 1 <= n_trials <= 100_000):
         raise ValueError(f"n_trials must be a whole number from 1 to 100000, got {n_trials!r}")
+    from statsmodels.stats.meta_analysis import effectsize_smd
+
     rng = np.random.default_rng(seed)
     shape = (n_trials, n_per_arm)
     aware_treated = rng.random(shape) < fraction

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from functools import cache
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ketamine_course.core.feedback import Answer, Feedback, Mistake, check_numbers, register
+
+if TYPE_CHECKING:  # check() imports every lesson's checkers; pandas waits until one needs it
+    import pandas as pd
 
 
 @cache
@@ -53,6 +55,8 @@ def _history_gaps(synthesis_to_trial_years, nmda_to_trial_years) -> Feedback:
 
 @register("history-decades")
 def _history_decades(regulation_peak_decade) -> Feedback:
+    import pandas as pd
+
     events = _timeline()
     decades = (events["year"] // 10 * 10).astype(int)
     counts = pd.crosstab(events["theme"], decades)
