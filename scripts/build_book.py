@@ -4,8 +4,7 @@
   package when it is installed (JupyterLab's jupyter-events brings it in). That package
   compiles about forty grammars on import, about 2 s per process, only to check IRI strings,
   which none of the book's schemas use. Marking it absent makes jsonschema skip it, as on an
-  install without it. The mark is set at import, so the processes that run notebooks side by
-  side (which import this module again) skip it too.
+  install without it. The mark is set at import, before anything imports jsonschema.
 - Once the build has written and closed every file, the interpreter would still free the
   whole Sphinx environment object by object before exiting (about 1 s after a clean build), so
   the process ends at once instead, with the build's exit status.
