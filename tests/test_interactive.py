@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import urllib.parse
 import xml.etree.ElementTree as ET
 
 import ipywidgets as widgets
+import matplotlib as mpl
+import matplotlib.lines
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 from ipywidgets.widgets.widget import _instances as widget_instances
 from ipywidgets.widgets.widget_link import Link
 from matplotlib.backends.backend_svg import RendererSVG
 
 import ketamine_course.core.interactive as interactive
+from ketamine_course import evidence, mechanism, pharmacokinetics
 from ketamine_course.core.interactive import (
     MAX_FRAMES,
+    SVG_PARAMS,
     Control,
     figure_to_svg,
     frame_figure,
@@ -102,6 +108,88 @@ def test_frames_measured_once_per_text_are_identical_to_frames_measured_afresh(m
     afresh = [svg_of(text_heavy_plot, *v) for v in values]
     assert shared == afresh
     assert shared[0] != shared[1]
+
+
+def savefig_svg(fig) -> bytes:
+    """What matplotlib's own savefig writes for a figure, with the frames' settings."""
+    out = io.BytesIO()
+    with mpl.rc_context(SVG_PARAMS):
+        fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+    return out.getvalue()
+
+
+def legend_colorbar_and_title():
+    fig, (left, right) = plt.subplots(1, 2, figsize=(6, 3), layout="constrained")
+    for k in range(3):
+        left.plot(np.arange(5), np.arange(5) * k, label=f"line {k}")
+    left.legend(loc="best")  # placed when drawn
+    image = right.imshow(np.arange(12).reshape(3, 4))
+    fig.colorbar(image, ax=right, label="value")
+    fig.suptitle("A figure-wide title")
+    return fig
+
+
+def equal_aspect():
+    fig, ax = plt.subplots(figsize=(5, 3), layout="constrained")
+    ax.plot([0, 1], [0, 3])
+    ax.set_aspect("equal")  # applied when drawn
+    return fig
+
+
+def compressed_grid():
+    fig, axes = plt.subplots(2, 2, figsize=(4, 4), layout="compressed")
+    for ax in axes.flat:
+        ax.imshow(np.eye(3))
+    return fig
+
+
+def tight():
+    fig, ax = plt.subplots(figsize=(3, 2), layout="tight")
+    ax.plot([0, 1], [1, 0])
+    ax.set_xlabel("a label")
+    return fig
+
+
+#: Figures of every layout engine and of each topic, built twice: one for each renderer.
+FIGURES = {
+    "legend, colorbar and title": legend_colorbar_and_title,
+    "equal aspect": equal_aspect,
+    "compressed": compressed_grid,
+    "tight": tight,
+    "no layout engine": lambda: line_plot(1),
+    "Mg block": lambda: mechanism.plot_mg_block(1.0),
+    "E-I circuit": lambda: mechanism.plot_circuit(3.0),
+    "routes": lambda: pharmacokinetics.plot_routes("oral", 1.0),
+    "events forest": lambda: evidence.plot_binary_forest("risk ratio"),
+}
+
+
+@pytest.mark.parametrize("make_figure", FIGURES.values(), ids=FIGURES.keys())
+def test_a_frame_is_exactly_what_savefig_writes(make_figure):
+    with course_style():
+        ours, theirs = make_figure(), make_figure()
+    try:
+        assert figure_to_svg(ours) == savefig_svg(theirs)
+    finally:
+        plt.close(ours)
+        plt.close(theirs)
+
+
+def test_a_frame_draws_each_artist_once(monkeypatch):
+    # savefig's layout pass draws everything with drawing switched off; a frame only lays out.
+    draws = []
+    draw_line = matplotlib.lines.Line2D.draw
+    monkeypatch.setattr(
+        matplotlib.lines.Line2D, "draw", lambda line, r: (draws.append(line), draw_line(line, r))
+    )
+    with course_style():
+        fig = legend_colorbar_and_title()
+    try:
+        figure_to_svg(fig)
+    finally:
+        plt.close(fig)
+    assert draws and len(draws) == len(set(map(id, draws)))
+    assert "draw" not in vars(fig), "the figure draws as matplotlib's again"
 
 
 def test_frame_html_embeds_the_svg_and_escaped_alt_text():
