@@ -7,7 +7,8 @@
   install without it. The mark is set at import, before anything imports jsonschema.
 - Once the build has written and closed every file, the interpreter would still free the
   whole Sphinx environment object by object before exiting (about 1 s after a clean build), so
-  the process ends at once instead, with the build's exit status.
+  the process ends at once instead, with the build's exit status. So does an interrupted build
+  (Ctrl-C), whose notebooks still queued would otherwise run first.
 """
 
 import os
@@ -23,6 +24,9 @@ if __name__ == "__main__":
         status = 0
     except SystemExit as exit_request:
         status = exit_request.code
+    except KeyboardInterrupt:
+        # At once: the interpreter's exit would first run every notebook still queued to run.
+        os._exit(130)
     if not isinstance(status, int):  # None means success; a message means failure
         if status is not None:
             print(status, file=sys.stderr)

@@ -177,6 +177,13 @@ def test_filter_table_renders_every_combination_of_choices():
     ]  # fmt: skip
 
 
+def test_filter_table_keeps_rows_with_a_missing_value_under_all_only():
+    # A nullable column: comparing it gives <NA> for the missing row, which no choice matches.
+    table = pd.DataFrame({"topic": pd.array(["a", None, "a"], dtype="string")})
+    box = filter_table(table, ["topic"], lambda rows: str(len(rows)))
+    assert [markup.split(">")[1][0] for markup in leaf_markup(box.children[-1])] == ["3", "2", "0"]
+
+
 def test_filter_table_rejects_unknown_columns_and_heavy_tables():
     table = pd.DataFrame({"verdict": ["wrong"]})
     with pytest.raises(ValueError, match=r"columns \['topic'\] are not in the table"):

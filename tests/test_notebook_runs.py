@@ -32,8 +32,9 @@ class MissedWakeUps:
     moves on by as much.
     """
 
-    def __init__(self, misses: int | None) -> None:
+    def __init__(self, misses: int | None, late: float = 0.0) -> None:
         self.misses = misses
+        self.late = late  # how much longer than its timeout each empty poll takes
         self.timeouts: list[float | None] = []
         self.now = 0.0
 
@@ -42,7 +43,7 @@ class MissedWakeUps:
 
     async def get_msg(self, timeout=None):  # installed on the class, called as super().get_msg
         self.timeouts.append(timeout)
-        self.now += timeout or 0.0
+        self.now += (timeout or 0.0) + self.late
         if self.misses is None or len(self.timeouts) <= self.misses:
             raise Empty
         return {"msg_type": "execute_reply"}
@@ -50,8 +51,8 @@ class MissedWakeUps:
 
 @pytest.fixture
 def polls(monkeypatch):
-    def install(misses: int | None) -> MissedWakeUps:
-        fake = MissedWakeUps(misses)
+    def install(misses: int | None, late: float = 0.0) -> MissedWakeUps:
+        fake = MissedWakeUps(misses, late)
         monkeypatch.setattr(AsyncZMQSocketChannel, "get_msg", fake.get_msg)
         monkeypatch.setattr(course_parallel_execution, "monotonic", fake.clock)
         return fake
@@ -85,10 +86,44 @@ def test_nothing_arriving_ends_in_empty_once_the_timeout_has_passed(polls):
     assert fake.timeouts == [POLL_SECONDS, POLL_SECONDS, 0.5 * POLL_SECONDS]
 
 
+def test_a_poll_that_overruns_leaves_no_negative_timeout(polls):
+    # pyzmq's poll never ends on a negative timeout: it sets a timer only for a positive one.
+    fake = polls(misses=None, late=1.5 * POLL_SECONDS)  # the first poll ends past the deadline
+    with pytest.raises(Empty):
+        receive(2.0 * POLL_SECONDS)
+    assert fake.timeouts == [POLL_SECONDS, 0.0]
+
+
+def test_a_zero_timeout_polls_once(polls):
+    fake = polls(misses=None)
+    with pytest.raises(Empty):
+        receive(0.0)
+    assert fake.timeouts == [0.0]
+
+
 def test_the_build_kernel_clients_use_the_wakeful_channel():
     client = WakefulKernelManager().client()
     assert client.shell_channel_class is WakefulChannel
     assert client.iopub_channel_class is WakefulChannel
+
+
+def test_the_build_runs_notebooks_through_the_wakeful_kernel_manager(monkeypatch, tmp_path):
+    calls = []
+
+    def run(notebook, **options):
+        calls.append(options)
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(course_parallel_execution, "single_nb_execution", run)
+    notebook = tmp_path / "lesson.ipynb"
+    notebook.write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    assert execute(notebook, timeout=60, allow_errors=False, in_temp=True) == (
+        None,
+        0.0,
+        "RuntimeError: stop here",
+    )
+    assert calls[0]["kernel_manager_class"] is WakefulKernelManager
+    assert calls[0]["timeout"] == 60 and calls[0]["allow_errors"] is False
 
 
 def test_a_notebook_that_cannot_be_run_is_handed_back_with_the_reason(tmp_path):

@@ -32,7 +32,6 @@ import matplotlib as mpl
 import matplotlib.figure
 import matplotlib.pyplot as plt
 import matplotlib.textpath
-import numpy as np
 from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.font_manager import FontProperties
 
@@ -516,6 +515,8 @@ def filter_table(
     max_bytes
         Page-weight guard: the rendered HTML of all combinations, gzip-compressed.
     """
+    import pandas as pd  # loaded already, as the table is a DataFrame
+
     columns = list(columns)
     missing = [c for c in columns if c not in table.columns]
     if missing:
@@ -526,7 +527,7 @@ def filter_table(
             f"labels has {len(labels)} entries but columns has {len(columns)}; they must match"
         )
     controls = [
-        Control(column, (ALL, *table[column].unique()), kind="dropdown", label=label)
+        Control(column, (ALL, *pd.unique(table[column])), kind="dropdown", label=label)
         for column, label in zip(columns, labels)
     ]
     combinations = _value_positions(
@@ -537,10 +538,10 @@ def filter_table(
     leaves = {}
     total_bytes = 0
     for positions in combinations:
-        keep = np.ones(len(table), dtype=bool)
+        keep = pd.Series(True, index=table.index)
         for control, position in zip(controls, positions):
             if position > 0:
-                keep &= (table[control.name] == control.values[position]).to_numpy()
+                keep &= table[control.name] == control.values[position]
         markup = render(table[keep])
         total_bytes += len(gzip.compress(markup.encode("utf-8"), 6))
         if total_bytes > max_bytes:
