@@ -6,6 +6,7 @@ The build itself, with notebooks that pass and fail, is tested in tests/test_boo
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import sys
 from queue import Empty
 
@@ -62,7 +63,9 @@ def polls(monkeypatch):
 
 def receive(timeout: float | None) -> dict:
     channel = WakefulChannel.__new__(WakefulChannel)  # no socket: the poll is replaced
-    return asyncio.run(channel.get_msg(timeout))
+    # In a thread of its own, as in the build, and apart from any event loop a test left running.
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, channel.get_msg(timeout)).result()
 
 
 def test_a_reply_waits_at_most_a_poll_slice_after_a_missed_wake_up(polls):
