@@ -175,6 +175,34 @@ def test_a_frame_is_exactly_what_savefig_writes(make_figure):
         plt.close(theirs)
 
 
+def titled_when_first_drawn():
+    fig, ax = plt.subplots(figsize=(3, 2), layout="constrained")
+    ax.plot([0, 1], [0, 1])
+    draws = []
+
+    def on_draw(event):  # a figure that changes when it is drawn
+        draws.append(event)
+        if len(draws) == 1:
+            ax.set_title("Set when first drawn")
+
+    fig.canvas.mpl_connect("draw_event", on_draw)
+    return fig
+
+
+@pytest.mark.parametrize("bbox", [None, "tight"])
+@pytest.mark.parametrize(
+    "make_figure", [legend_colorbar_and_title, titled_when_first_drawn], ids=["legend", "event"]
+)
+def test_a_frame_is_what_savefig_writes_with_any_bounding_box(make_figure, bbox):
+    with course_style(), mpl.rc_context({"savefig.bbox": bbox}):
+        ours, theirs = make_figure(), make_figure()
+        try:
+            assert figure_to_svg(ours) == savefig_svg(theirs)
+        finally:
+            plt.close(ours)
+            plt.close(theirs)
+
+
 def test_a_frame_draws_each_artist_once(monkeypatch):
     # savefig's layout pass draws everything with drawing switched off; a frame only lays out.
     draws = []

@@ -7,11 +7,12 @@ table of contents does not list, and build with warnings as errors.
 from __future__ import annotations
 
 import sys
+from types import SimpleNamespace
 
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
-from course_toc_only import pages_not_in_toc  # noqa: E402
+from course_toc_only import exclude_pages_not_in_toc, pages_not_in_toc  # noqa: E402
 
 
 class SiteMap:
@@ -49,3 +50,10 @@ def test_pages_not_in_the_toc_are_found_and_excluded_folders_are_not_read(tmp_pa
         tmp_path, site_map, ["README.md", "node_modules/*"], [".md", ".ipynb", ".rst"]
     )
     assert missing == ["notebooks/Untitled.ipynb", "notes/extra/page.md"]
+
+
+def test_a_build_of_one_page_without_a_table_of_contents_excludes_nothing(tmp_path):
+    # jupyter-book build page.md drops sphinx-external-toc, so no site map is set.
+    config = SimpleNamespace(exclude_patterns=["README.md"], source_suffix={".md": "myst-nb"})
+    exclude_pages_not_in_toc(SimpleNamespace(srcdir=str(tmp_path)), config)
+    assert config.exclude_patterns == ["README.md"]

@@ -51,16 +51,21 @@ def pages_not_in_toc(srcdir: Path, site_map, exclude_patterns: list[str], suffix
 
 
 def exclude_pages_not_in_toc(app: Sphinx, config: Config) -> None:
+    # Building one page (jupyter-book build page.md) uses no table of contents.
+    site_map = getattr(config, "external_site_map", None)
+    if site_map is None:
+        return
     missing = pages_not_in_toc(
-        Path(app.srcdir), config.external_site_map, config.exclude_patterns, config.source_suffix
+        Path(app.srcdir), site_map, config.exclude_patterns, config.source_suffix
     )
     if missing:
-        logger.info(f"Pages not in the table of contents, not built: {', '.join(missing)}")
+        logger.info(f"Pages not in the table of contents, not built: {len(missing)}")
+        logger.debug(f"Pages not in the table of contents: {', '.join(missing)}")
         # A new list: the default list must not change.
         config.exclude_patterns = config.exclude_patterns + missing
 
 
 def setup(app: Sphinx) -> dict[str, object]:
-    # After sphinx-external-toc has read _toc.yml into config.external_site_map (priority 500).
-    app.connect("config-inited", exclude_pages_not_in_toc, priority=900)
+    # After sphinx-external-toc has read _toc.yml into config.external_site_map (priority 900).
+    app.connect("config-inited", exclude_pages_not_in_toc, priority=901)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

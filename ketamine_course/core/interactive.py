@@ -32,8 +32,10 @@ import matplotlib as mpl
 import matplotlib.figure
 import matplotlib.pyplot as plt
 import matplotlib.textpath
+from matplotlib.backend_bases import DrawEvent, RendererBase
 from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.font_manager import FontProperties
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
 from .style import course_style
 
@@ -208,27 +210,38 @@ def _layout_pass_without_drawing(fig: matplotlib.figure.Figure) -> Iterator[None
     if fig.get_layout_engine() is None:
         yield
         return
-    passes = 0
 
     def draw(renderer) -> None:
-        nonlocal passes
-        passes += 1
-        if passes > 1:
+        engine = fig.get_layout_engine()
+        # The layout pass: a layout engine still set (savefig sets a placeholder for the real
+        # pass), and drawing switched off (the renderer's draw methods replaced by no-ops that
+        # wrap RendererBase's). Anything else is drawn in full, as matplotlib would.
+        drawing_off = getattr(renderer.draw_path, "__wrapped__", None) is RendererBase.draw_path
+        laying_out = drawing_off and not isinstance(engine, PlaceHolderLayoutEngine)
+        if not laying_out:
             matplotlib.figure.Figure.draw(fig, renderer)
             return
-        # What Figure.draw does before it draws (matplotlib 3.11): each axes' apply_aspect, then
-        # the layout. tests/test_interactive.py checks that the frames come out the same.
+        # What Figure.draw does around drawing (matplotlib 3.11): each axes' apply_aspect, the
+        # layout, and the draw event. tests/test_interactive.py checks the frames come out the same.
+        if not fig.get_visible():
+            return
         with fig._render_lock:
             fig._get_draw_artists(renderer)
             if fig.axes:
                 with contextlib.suppress(ValueError):  # as Figure.draw: a layout that cannot fit
-                    fig.get_layout_engine().execute(fig)
+                    engine.execute(fig)
+            fig.stale = False
+        DrawEvent("draw_event", fig.canvas, renderer)._process()
 
+    own_draw = vars(fig).get("draw")
     fig.draw = draw
     try:
         yield
     finally:
-        del fig.draw
+        if own_draw is None:
+            del fig.draw
+        else:
+            fig.draw = own_draw
 
 
 def figure_to_svg(fig: matplotlib.figure.Figure) -> bytes:
